@@ -1,0 +1,10 @@
+//! resume-ssh: an SSH server that shows a resume as a full-screen terminal UI.
+//!
+//! Data flows one way: bytes from the client → [`tui::input`] events → [`tui::app`] state →
+//! [`tui::view`] (a pure render into a ratatui buffer) → [`terminal`] diff into escape sequences →
+//! the SSH channel ([`session`]). The [`server`] accepts connections and enforces limits; the
+//! resume itself comes from [`resume`] and is turned into sections by [`content`].
+
+pub mod content;
+pub mod export;
+pub mod resume;
