@@ -78,11 +78,17 @@ pub enum Block {
     Para(String),
     Bullet(String),
     /// A headline figure and its label ("99.9%", "Uptime Sustained").
-    Figure { value: String, label: String },
+    Figure {
+        value: String,
+        label: String,
+    },
     /// Short items shown inline, separated by dots.
     Keywords(Vec<String>),
     /// An e-mail address, with the words that lead to it.
-    Email { lead: String, address: String },
+    Email {
+        lead: String,
+        address: String,
+    },
 }
 
 /// The blocks of one section.
@@ -194,10 +200,14 @@ pub enum LineKind {
     /// A continuation line of a bullet (starts with the hanging indent).
     BulletCont,
     /// The figure line: `value` is the first `split` bytes, the label the rest.
-    Figure { split: usize },
+    Figure {
+        split: usize,
+    },
     Keywords,
     /// `lead` then the address from byte `split`.
-    Email { split: usize },
+    Email {
+        split: usize,
+    },
 }
 
 /// One wrapped line.
@@ -254,14 +264,22 @@ pub fn wrap(blocks: &[Block], width: usize, style: Style) -> Vec<Line> {
         match block {
             Block::Heading(t) => {
                 blank(&mut out);
-                let t = if style.markdown { format!("## {t}") } else { t.clone() };
+                let t = if style.markdown {
+                    format!("## {t}")
+                } else {
+                    t.clone()
+                };
                 push_wrapped(&mut out, &t, width, "", "", LineKind::Heading);
             }
             Block::Subheading(t) => {
                 if !matches!(prev, Some(Block::Heading(_))) {
                     blank(&mut out);
                 }
-                let t = if style.markdown { format!("### {t}") } else { t.clone() };
+                let t = if style.markdown {
+                    format!("### {t}")
+                } else {
+                    t.clone()
+                };
                 push_wrapped(&mut out, &t, width, "", "", LineKind::Subheading);
             }
             Block::Meta(t) => push_wrapped(&mut out, t, width, "", "", LineKind::Meta),
@@ -274,7 +292,14 @@ pub fn wrap(blocks: &[Block], width: usize, style: Style) -> Vec<Line> {
             Block::Bullet(t) => {
                 let indent = " ".repeat(unicode_width::UnicodeWidthStr::width(style.bullet));
                 let start = out.len();
-                push_wrapped(&mut out, t, width, style.bullet, &indent, LineKind::BulletCont);
+                push_wrapped(
+                    &mut out,
+                    t,
+                    width,
+                    style.bullet,
+                    &indent,
+                    LineKind::BulletCont,
+                );
                 if let Some(first) = out.get_mut(start) {
                     first.kind = LineKind::Bullet;
                 }
@@ -363,7 +388,11 @@ fn push_wrapped(
 /// The header lines of the plain export: name, label, tagline.
 pub fn header(resume: &Resume) -> [String; 3] {
     let b = &resume.basics;
-    [b.name.to_string(), b.label.to_string(), b.tagline.to_string()]
+    [
+        b.name.to_string(),
+        b.label.to_string(),
+        b.tagline.to_string(),
+    ]
 }
 
 #[cfg(test)]
@@ -416,7 +445,10 @@ mod tests {
         ])];
         let lines = wrap(&blocks, 36, Style::TUI);
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
-        assert_eq!(texts, ["Distributed tracing ·", "Correlation IDs · Health checks"]);
+        assert_eq!(
+            texts,
+            ["Distributed tracing ·", "Correlation IDs · Health checks"]
+        );
     }
 
     #[test]

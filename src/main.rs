@@ -1,1 +1,333 @@
-fn main(){}
+//! The `resume-ssh` command: serve the resume over SSH, or check, export and render it locally.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use resume_ssh::config::{Limits, Settings};
+use resume_ssh::content::SectionId;
+use resume_ssh::export::{json, plain, vcard};
+use resume_ssh::resume::Resume;
+use resume_ssh::{hostkey, reload, render, server, shared::Shared};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "resume-ssh",
+    version,
+    about = "Serve a resume over SSH as a full-screen terminal UI"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Cmd>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Serve the resume (the default).
+    Serve(ServeArgs),
+    /// Validate a resume.toml; exit 0 if it is good, 1 with the error if not.
+    Check {
+        #[arg(default_value = "resume.toml", env = "RESUME_SSH_RESUME")]
+        path: PathBuf,
+    },
+    /// Print the resume as plain text, JSON Resume or vCard.
+    Export {
+        format: ExportFormat,
+        #[arg(long, default_value = "resume.toml", env = "RESUME_SSH_RESUME")]
+        resume: PathBuf,
+        /// Width of plain text (40-200).
+        #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(40..=200))]
+        width: u16,
+    },
+    /// Print one frame of the UI as a client would see it.
+    Render {
+        #[arg(long, default_value = "resume.toml", env = "RESUME_SSH_RESUME")]
+        resume: PathBuf,
+        #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(1..=400))]
+        width: u16,
+        #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u16).range(1..=200))]
+        height: u16,
+        /// Section to open (about, experience, case-studies, initiatives, skills, contact).
+        #[arg(long, default_value = "about")]
+        section: String,
+        #[arg(long, value_enum, default_value_t = RenderFormat::Text)]
+        format: RenderFormat,
+        /// TERM to render for (picks colours and character set).
+        #[arg(long, default_value = "xterm-256color")]
+        term: String,
+        /// Open the help overlay.
+        #[arg(long)]
+        help_overlay: bool,
+    },
+    /// Print the host key's SHA256 fingerprint (the key must exist).
+    Fingerprint {
+        #[arg(
+            long,
+            default_value = "keys/ssh_host_ed25519_key",
+            env = "RESUME_SSH_HOST_KEY"
+        )]
+        host_key: PathBuf,
+    },
+    /// Print the SSHFP DNS record of the host key.
+    Sshfp {
+        #[arg(long)]
+        name: String,
+        #[arg(
+            long,
+            default_value = "keys/ssh_host_ed25519_key",
+            env = "RESUME_SSH_HOST_KEY"
+        )]
+        host_key: PathBuf,
+    },
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum ExportFormat {
+    Plain,
+    Text,
+    Json,
+    Vcard,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum RenderFormat {
+    Text,
+    Ansi,
+}
+
+#[derive(Args, Debug, Clone)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "0.0.0.0:2222", env = "RESUME_SSH_LISTEN")]
+    listen: std::net::SocketAddr,
+    /// The resume to serve.
+    #[arg(long, default_value = "resume.toml", env = "RESUME_SSH_RESUME")]
+    resume: PathBuf,
+    /// The Ed25519 host key (created if missing).
+    #[arg(
+        long,
+        default_value = "keys/ssh_host_ed25519_key",
+        env = "RESUME_SSH_HOST_KEY"
+    )]
+    host_key: PathBuf,
+    /// Log format: text for people, json for machines.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "RESUME_SSH_LOG_FORMAT")]
+    log_format: LogFormat,
+    /// Open connections in total.
+    #[arg(long, default_value_t = Limits::default().max_connections, env = "RESUME_SSH_MAX_CONNECTIONS")]
+    max_connections: usize,
+    /// Open connections per source address.
+    #[arg(long, default_value_t = Limits::default().max_per_ip, env = "RESUME_SSH_MAX_PER_IP")]
+    max_per_ip: usize,
+    /// New connections per source address per minute.
+    #[arg(long, default_value_t = Limits::default().rate_per_ip_per_minute, env = "RESUME_SSH_RATE_PER_MINUTE")]
+    rate_per_minute: u32,
+    /// Seconds from connect to authentication.
+    #[arg(long, default_value_t = Limits::default().handshake_timeout.as_secs(), env = "RESUME_SSH_HANDSHAKE_TIMEOUT")]
+    handshake_timeout: u64,
+    /// Seconds without input before a session is closed.
+    #[arg(long, default_value_t = Limits::default().idle_timeout.as_secs(), env = "RESUME_SSH_IDLE_TIMEOUT")]
+    idle_timeout: u64,
+    /// Longest session, in seconds.
+    #[arg(long, default_value_t = Limits::default().max_session.as_secs(), env = "RESUME_SSH_MAX_SESSION")]
+    max_session: u64,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("resume-ssh: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        None => serve(cli.serve),
+        Some(Cmd::Serve(args)) => serve(args),
+        Some(Cmd::Check { path }) => match Resume::load(&path) {
+            Ok(r) => {
+                println!(
+                    "{}: OK ({}, {} roles, {} case studies)",
+                    path.display(),
+                    r.basics.name,
+                    r.work.len(),
+                    r.projects.len()
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                Ok(ExitCode::FAILURE)
+            }
+        },
+        Some(Cmd::Export {
+            format,
+            resume,
+            width,
+        }) => {
+            let r = Resume::load(&resume)?;
+            let out = match format {
+                ExportFormat::Plain | ExportFormat::Text => plain::render(&r, usize::from(width)),
+                ExportFormat::Json => json::render(&r),
+                ExportFormat::Vcard => vcard::render(&r),
+            };
+            write_stdout(out.as_bytes())
+        }
+        Some(Cmd::Render {
+            resume,
+            width,
+            height,
+            section,
+            format,
+            term,
+            help_overlay,
+        }) => {
+            let r = Resume::load(&resume)?;
+            let tab = SectionId::from_slug(&section)
+                .with_context(|| format!("unknown section '{section}'"))?;
+            let opts = render::Options {
+                size: resume_ssh::terminal::Size::new(width, height),
+                tab,
+                term,
+                help: help_overlay,
+            };
+            let out = match format {
+                RenderFormat::Text => render::text(&r, &opts),
+                RenderFormat::Ansi => render::ansi(&r, &opts),
+            };
+            write_stdout(&out)
+        }
+        Some(Cmd::Fingerprint { host_key }) => {
+            let key = hostkey::load(&host_key)?;
+            println!("{}", hostkey::fingerprint(&key));
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Sshfp { name, host_key }) => {
+            let key = hostkey::load(&host_key)?;
+            println!("{}", hostkey::sshfp(&key, name.trim_end_matches('.')));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        // `resume-ssh export json | head` is fine.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("RESUME_SSH_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,russh=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+        LogFormat::Text => {
+            use std::io::IsTerminal;
+            builder.with_ansi(std::io::stderr().is_terminal()).init()
+        }
+    }
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    init_logging(args.log_format);
+    let settings = Settings {
+        listen: args.listen,
+        resume_path: args.resume.clone(),
+        host_key_path: args.host_key.clone(),
+        limits: Limits {
+            max_connections: args.max_connections,
+            max_per_ip: args.max_per_ip,
+            rate_per_ip_per_minute: args.rate_per_minute,
+            handshake_timeout: std::time::Duration::from_secs(args.handshake_timeout.max(1)),
+            idle_timeout: std::time::Duration::from_secs(args.idle_timeout.max(1)),
+            max_session: std::time::Duration::from_secs(args.max_session.max(1)),
+            ..Limits::default()
+        },
+    };
+    let resume = Resume::load(&settings.resume_path)?;
+    let (key, origin) = hostkey::load_or_create(&settings.host_key_path)?;
+    let fingerprint = hostkey::fingerprint(&key);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(settings.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        let local = listener.local_addr()?;
+        let verb = match origin {
+            hostkey::Origin::Created => "created",
+            hostkey::Origin::Loaded => "loaded",
+        };
+        tracing::info!(
+            listen = %local,
+            host_key = %settings.host_key_path.display(),
+            fingerprint = %fingerprint,
+            "host key {verb}; serving the resume of {}",
+            resume.basics.name
+        );
+        eprintln!(
+            "resume-ssh listening on {local}\n  host key {}: {fingerprint}\n  try it: ssh -p {} localhost",
+            settings.host_key_path.display(),
+            local.port()
+        );
+        let shared = Arc::new(Shared::new(resume, settings.limits.clone()));
+        reload::spawn(Arc::clone(&shared), settings.resume_path.clone());
+        let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
+        let mut watchdog_usec = 0u64;
+        let watchdog = sd_notify::watchdog_enabled(false, &mut watchdog_usec);
+        let server = server::Server::new(shared, key);
+        server
+            .run(listener, shutdown_signal(), move || {
+                if watchdog {
+                    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Watchdog]);
+                }
+            })
+            .await?;
+        let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
+        tracing::info!("stopped");
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot listen for SIGTERM");
+            return std::future::pending().await;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT: shutting down"),
+        _ = term.recv() => tracing::info!("SIGTERM: shutting down"),
+    }
+    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
+}

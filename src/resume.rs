@@ -481,7 +481,11 @@ mod tests {
     #[test]
     fn bad_date_is_located_on_its_value() {
         let bad = SHIPPED.replacen("startDate = \"2023-10\"", "startDate = \"October 2023\"", 1);
-        let line = bad.lines().position(|l| l.contains("October 2023")).unwrap() + 1;
+        let line = bad
+            .lines()
+            .position(|l| l.contains("October 2023"))
+            .unwrap()
+            + 1;
         let e = error_of(&bad);
         assert!(e.starts_with(&format!("resume.toml:{line}:13: ")), "{e}");
         assert!(e.contains("work[0].startDate"), "{e}");
@@ -512,7 +516,11 @@ mod tests {
     #[test]
     fn end_before_start_is_an_error() {
         let bad = SHIPPED.replacen("endDate = \"2023-10\"", "endDate = \"2021-10\"", 1);
-        assert!(error_of(&bad).contains("work[1].endDate"), "{}", error_of(&bad));
+        assert!(
+            error_of(&bad).contains("work[1].endDate"),
+            "{}",
+            error_of(&bad)
+        );
     }
 
     #[test]
@@ -525,6 +533,9 @@ mod tests {
     #[test]
     fn io_errors_name_the_file() {
         let e = Resume::load(Path::new("/nonexistent/resume.toml")).unwrap_err();
-        assert!(e.to_string().starts_with("/nonexistent/resume.toml: cannot read"));
+        assert!(
+            e.to_string()
+                .starts_with("/nonexistent/resume.toml: cannot read")
+        );
     }
 }

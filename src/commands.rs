@@ -1,0 +1,155 @@
+//! What a client asked for: the exec command string (untrusted) parsed into a [`Command`].
+//!
+//! Commands are never passed to a shell. Anything that is not exactly a known command (binary
+//! data, a huge string, extra words) is [`Command::Unknown`].
+
+use crate::content::SectionId;
+use crate::export::plain;
+
+/// Longest exec command looked at; longer ones are unknown.
+pub const MAX_COMMAND_BYTES: usize = 1024;
+
+/// A parsed request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// No command: the TUI with a PTY, the plain resume without.
+    Default,
+    /// The whole resume as text at a width.
+    Plain {
+        width: usize,
+    },
+    Json,
+    Vcard,
+    Help,
+    /// One section: the TUI opened on it with a PTY, that section as text without.
+    Section(SectionId),
+    /// Anything else; holds a printable, shortened form of what was sent, for the error message.
+    Unknown(String),
+}
+
+impl Command {
+    /// Parses an exec request's bytes.
+    pub fn parse(raw: &[u8]) -> Command {
+        let unknown = || Command::Unknown(printable(raw));
+        if raw.len() > MAX_COMMAND_BYTES {
+            return unknown();
+        }
+        let Ok(text) = std::str::from_utf8(raw) else {
+            return unknown();
+        };
+        let words: Vec<&str> = text.split_whitespace().collect();
+        match words.as_slice() {
+            [] => Command::Default,
+            ["plain" | "text"] => Command::Plain {
+                width: plain::DEFAULT_WIDTH,
+            },
+            ["plain" | "text", "--width", n] | ["plain" | "text", "-w", n] => {
+                match n.parse::<usize>() {
+                    Ok(w) if (plain::MIN_WIDTH..=plain::MAX_WIDTH).contains(&w) => {
+                        Command::Plain { width: w }
+                    }
+                    _ => unknown(),
+                }
+            }
+            ["json"] => Command::Json,
+            ["vcard" | "vcf"] => Command::Vcard,
+            ["help" | "--help" | "-h"] => Command::Help,
+            [s] => match SectionId::from_slug(s) {
+                Some(id) => Command::Section(id),
+                None => unknown(),
+            },
+            _ => unknown(),
+        }
+    }
+}
+
+/// A safe, short rendering of untrusted bytes for an error message.
+fn printable(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&raw[..raw.len().min(64)]);
+    let mut s: String = text
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if raw.len() > 64 {
+        s.push('…');
+    }
+    s
+}
+
+/// The `help` text: every command with one line each.
+pub fn help_text() -> String {
+    let mut s = String::from(
+        "Commands (ssh HOST COMMAND):\n\
+         \x20 (none)           the full-screen resume (plain text when there is no terminal)\n\
+         \x20 plain, text      the whole resume as plain text, 80 columns (plain --width N, 40-200)\n\
+         \x20 json             the resume as JSON Resume (https://jsonresume.org)\n\
+         \x20 vcard            a vCard 4.0 contact card\n",
+    );
+    for id in SectionId::ALL {
+        s.push_str(&format!(
+            "  {:<16} the {} section (opens the full-screen view on it with ssh -t)\n",
+            id.slug(),
+            id.title()
+        ));
+    }
+    s.push_str("  help             this list\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_known_commands() {
+        assert_eq!(Command::parse(b""), Command::Default);
+        assert_eq!(Command::parse(b"  "), Command::Default);
+        assert_eq!(Command::parse(b"plain"), Command::Plain { width: 80 });
+        assert_eq!(
+            Command::parse(b"text --width 40"),
+            Command::Plain { width: 40 }
+        );
+        assert_eq!(Command::parse(b"json"), Command::Json);
+        assert_eq!(Command::parse(b"vcard"), Command::Vcard);
+        assert_eq!(Command::parse(b"help"), Command::Help);
+        assert_eq!(
+            Command::parse(b"case-studies"),
+            Command::Section(SectionId::CaseStudies)
+        );
+    }
+
+    #[test]
+    fn garbage_is_unknown() {
+        for raw in [
+            &b"rm -rf /"[..],
+            b"plain --width 39",
+            b"plain --width 201",
+            b"plain --width x",
+            b"\xff\xfe\x00",
+            b"json; cat /etc/passwd",
+            b"$(reboot)",
+        ] {
+            assert!(
+                matches!(Command::parse(raw), Command::Unknown(_)),
+                "{raw:?}"
+            );
+        }
+        let huge = vec![b'a'; MAX_COMMAND_BYTES + 1];
+        match Command::parse(&huge) {
+            Command::Unknown(s) => assert!(s.chars().count() <= 65),
+            other => panic!("{other:?}"),
+        }
+        match Command::parse(b"\x1b[31mred\x07") {
+            Command::Unknown(s) => assert!(!s.contains('\x1b') && !s.contains('\x07')),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn help_lists_every_section() {
+        let h = help_text();
+        for id in SectionId::ALL {
+            assert!(h.contains(id.slug()));
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Per-connection control shared between the accept loop, the SSH handler and the deadline task:
+//! a kill switch wired into the socket, byte counters, activity time and the open TUI channel.
+
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use futures_util::task::AtomicWaker;
+use russh::ChannelId;
+use russh::server::Handle;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+/// Why a connection ended early, or how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndReason {
+    HandshakeTimeout,
+    Idle,
+    MaxDuration,
+    Shutdown,
+}
+
+impl EndReason {
+    /// What the visitor is told.
+    pub fn message(self) -> &'static str {
+        match self {
+            EndReason::HandshakeTimeout => "handshake took too long",
+            EndReason::Idle => {
+                "Closing this session after a long time without input. Thanks for reading!"
+            }
+            EndReason::MaxDuration => "This session reached its time limit. Reconnect any time.",
+            EndReason::Shutdown => "The server is restarting. Please reconnect in a moment.",
+        }
+    }
+}
+
+/// State of one connection that more than one task needs.
+pub struct ConnCtl {
+    started: Instant,
+    killed: AtomicBool,
+    waker: AtomicWaker,
+    pub bytes_in: AtomicU64,
+    pub bytes_out: AtomicU64,
+    pub authenticated: AtomicBool,
+    /// Milliseconds since `started` of the last input from the client.
+    last_input_ms: AtomicU64,
+    /// Set once the connection is being ended from outside: the handler stops drawing.
+    pub ending: AtomicBool,
+    /// The channel showing the TUI, for messages from outside the handler.
+    pub tui: Mutex<Option<(ChannelId, Handle)>>,
+}
+
+impl Default for ConnCtl {
+    fn default() -> Self {
+        ConnCtl {
+            started: Instant::now(),
+            killed: AtomicBool::new(false),
+            waker: AtomicWaker::new(),
+            bytes_in: AtomicU64::new(0),
+            bytes_out: AtomicU64::new(0),
+            authenticated: AtomicBool::new(false),
+            last_input_ms: AtomicU64::new(0),
+            ending: AtomicBool::new(false),
+            tui: Mutex::new(None),
+        }
+    }
+}
+
+impl ConnCtl {
+    /// Cuts the socket: the next read or write fails and the SSH session ends.
+    pub fn kill(&self) {
+        self.killed.store(true, Ordering::SeqCst);
+        self.waker.wake();
+    }
+
+    pub fn is_killed(&self) -> bool {
+        self.killed.load(Ordering::SeqCst)
+    }
+
+    /// Records input from the client now.
+    pub fn touch(&self) {
+        let ms = self.started.elapsed().as_millis() as u64;
+        self.last_input_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// When the client last sent input.
+    pub fn last_input(&self) -> Instant {
+        self.started + std::time::Duration::from_millis(self.last_input_ms.load(Ordering::Relaxed))
+    }
+
+    pub fn started(&self) -> Instant {
+        self.started
+    }
+
+    /// The TUI channel and its session handle, if a TUI is showing.
+    pub fn tui_handle(&self) -> Option<(ChannelId, Handle)> {
+        self.tui.lock().ok().and_then(|g| g.clone())
+    }
+}
+
+/// A socket that counts bytes and can be cut from outside through [`ConnCtl::kill`].
+pub struct GuardedStream<S> {
+    inner: S,
+    ctl: std::sync::Arc<ConnCtl>,
+}
+
+impl<S> GuardedStream<S> {
+    pub fn new(inner: S, ctl: std::sync::Arc<ConnCtl>) -> Self {
+        GuardedStream { inner, ctl }
+    }
+}
+
+fn killed_error() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::ConnectionAborted,
+        "connection closed by server",
+    )
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for GuardedStream<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        self.ctl.waker.register(cx.waker());
+        if self.ctl.is_killed() {
+            return Poll::Ready(Err(killed_error()));
+        }
+        let before = buf.filled().len();
+        let r = Pin::new(&mut self.inner).poll_read(cx, buf);
+        let n = buf.filled().len() - before;
+        self.ctl.bytes_in.fetch_add(n as u64, Ordering::Relaxed);
+        r
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for GuardedStream<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        if self.ctl.is_killed() {
+            return Poll::Ready(Err(killed_error()));
+        }
+        let r = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if let Poll::Ready(Ok(n)) = r {
+            self.ctl.bytes_out.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        r
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}

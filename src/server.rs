@@ -1,0 +1,457 @@
+//! The accept loop: connection limits, per-address rate limits, deadlines, and graceful shutdown.
+//!
+//! Sockets are accepted here (not by russh) so that a connection over a limit is refused before
+//! any key exchange, with a one-line reason the client prints, and so that shutdown can tell every
+//! open session and wait for it. Each connection runs in its own task; a failure or panic in one
+//! never reaches the listener or other connections.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use russh::keys::{Algorithm, PrivateKey};
+use russh::server::Config;
+use russh::{Preferred, SshId, cipher, compression, kex, mac};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, watch};
+use tokio::time::{Instant, sleep_until};
+use tracing::Instrument;
+
+use crate::conn::{ConnCtl, EndReason, GuardedStream};
+use crate::session::{self, Conn};
+use crate::shared::Shared;
+use crate::terminal;
+
+/// The version string sent to clients (no made-up OpenSSH version).
+pub const SERVER_ID: &str = concat!("SSH-2.0-resume_ssh_", env!("CARGO_PKG_VERSION"));
+
+/// Refusals being written at once; past this a refused socket is just closed.
+const MAX_REFUSALS_IN_FLIGHT: usize = 64;
+
+/// The russh configuration: modern algorithms only, Ed25519 host key, anonymous auth.
+pub fn ssh_config(key: PrivateKey, limits: &crate::config::Limits) -> Config {
+    static KEX: &[kex::Name] = &[
+        kex::MLKEM768X25519_SHA256,
+        kex::CURVE25519,
+        kex::CURVE25519_PRE_RFC_8731,
+        kex::EXTENSION_SUPPORT_AS_SERVER,
+        kex::EXTENSION_OPENSSH_STRICT_KEX_AS_SERVER,
+    ];
+    static CIPHERS: &[cipher::Name] = &[
+        cipher::CHACHA20_POLY1305,
+        cipher::AES_256_GCM,
+        cipher::AES_128_GCM,
+    ];
+    static MACS: &[mac::Name] = &[mac::HMAC_SHA256_ETM, mac::HMAC_SHA512_ETM];
+    static COMPRESSION: &[compression::Name] = &[compression::NONE];
+    static KEYS: &[Algorithm] = &[Algorithm::Ed25519];
+    Config {
+        server_id: SshId::Standard(Cow::Borrowed(SERVER_ID)),
+        methods: session::auth_methods(),
+        auth_rejection_time: Duration::from_millis(0),
+        auth_rejection_time_initial: Some(Duration::from_millis(0)),
+        keys: vec![key],
+        preferred: Preferred {
+            kex: Cow::Borrowed(KEX),
+            key: Cow::Borrowed(KEYS),
+            cipher: Cow::Borrowed(CIPHERS),
+            mac: Cow::Borrowed(MACS),
+            compression: Cow::Borrowed(COMPRESSION),
+            ..Preferred::default()
+        },
+        max_auth_attempts: 6,
+        // Our own deadlines (handshake, idle, maximum) end connections, with a message; this
+        // is only a backstop.
+        inactivity_timeout: Some(limits.idle_timeout + Duration::from_secs(60)),
+        keepalive_interval: None,
+        nodelay: true,
+        window_size: 256 * 1024,
+        channel_buffer_size: 16,
+        event_buffer_size: 16,
+        ..Config::default()
+    }
+}
+
+/// Counts open connections per source address.
+struct PerIp {
+    open: Mutex<HashMap<IpAddr, usize>>,
+    max: usize,
+}
+
+/// Releases a per-address slot when a connection ends.
+struct IpSlot {
+    per_ip: Arc<PerIp>,
+    ip: IpAddr,
+}
+
+impl PerIp {
+    fn try_take(self: &Arc<Self>, ip: IpAddr) -> Option<IpSlot> {
+        let mut m = self.open.lock().ok()?;
+        let n = m.entry(ip).or_insert(0);
+        if *n >= self.max {
+            return None;
+        }
+        *n += 1;
+        Some(IpSlot {
+            per_ip: Arc::clone(self),
+            ip,
+        })
+    }
+}
+
+impl Drop for IpSlot {
+    fn drop(&mut self) {
+        if let Ok(mut m) = self.per_ip.open.lock()
+            && let Some(n) = m.get_mut(&self.ip)
+        {
+            *n -= 1;
+            if *n == 0 {
+                m.remove(&self.ip);
+            }
+        }
+    }
+}
+
+/// Why a connection was refused at accept time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    ServerFull,
+    TooManyFromAddress,
+    RateLimited,
+    ShuttingDown,
+}
+
+impl Refusal {
+    fn message(self) -> &'static str {
+        match self {
+            Refusal::ServerFull => "The server is busy right now; please try again in a minute.",
+            Refusal::TooManyFromAddress => {
+                "Too many open connections from your address; close some and try again."
+            }
+            Refusal::RateLimited => {
+                "Too many new connections from your address; please wait a minute and try again."
+            }
+            Refusal::ShuttingDown => "The server is restarting; please try again in a moment.",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Refusal::ServerFull => "server_full",
+            Refusal::TooManyFromAddress => "per_ip",
+            Refusal::RateLimited => "rate",
+            Refusal::ShuttingDown => "shutdown",
+        }
+    }
+}
+
+/// The bytes that refuse a connection before key exchange: a human-readable line, the version
+/// line, and an unencrypted SSH_MSG_DISCONNECT (reason 12, too many connections) that OpenSSH
+/// prints as "Received disconnect from ...: <reason>".
+pub fn refusal_bytes(message: &str) -> Vec<u8> {
+    let mut payload = vec![1u8]; // SSH_MSG_DISCONNECT
+    payload.extend_from_slice(&12u32.to_be_bytes());
+    payload.extend_from_slice(&(message.len() as u32).to_be_bytes());
+    payload.extend_from_slice(message.as_bytes());
+    payload.extend_from_slice(&0u32.to_be_bytes()); // language tag
+    let unpadded = 4 + 1 + payload.len();
+    let mut padding = 8 - unpadded % 8;
+    if padding < 4 {
+        padding += 8;
+    }
+    let mut out = format!("{message}\r\n{SERVER_ID}\r\n").into_bytes();
+    out.extend_from_slice(&((1 + payload.len() + padding) as u32).to_be_bytes());
+    out.push(padding as u8);
+    out.extend_from_slice(&payload);
+    out.extend(std::iter::repeat_n(0u8, padding));
+    out
+}
+
+/// Writes the refusal, then lets the client read it before the socket closes.
+async fn refuse(mut stream: TcpStream, why: Refusal) {
+    let _ = stream.set_nodelay(true);
+    let write = async {
+        stream.write_all(&refusal_bytes(why.message())).await?;
+        stream.shutdown().await?;
+        // Drain what the client sent so closing does not reset the connection under our words.
+        let mut sink = [0u8; 1024];
+        let mut total = 0;
+        while total < 16 * 1024 {
+            let n = stream.read(&mut sink).await?;
+            if n == 0 {
+                break;
+            }
+            total += n;
+        }
+        Ok::<_, std::io::Error>(())
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(2), write).await;
+}
+
+/// The running server: everything the accept loop and its connections share.
+pub struct Server {
+    shared: Arc<Shared>,
+    config: Arc<Config>,
+    per_ip: Arc<PerIp>,
+    rate: DefaultKeyedRateLimiter<IpAddr>,
+    slots: Arc<Semaphore>,
+    refusals: Arc<Semaphore>,
+}
+
+impl Server {
+    pub fn new(shared: Arc<Shared>, key: PrivateKey) -> Server {
+        let limits = &shared.limits;
+        let per_minute =
+            NonZeroU32::new(limits.rate_per_ip_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let config = Arc::new(ssh_config(key, limits));
+        Server {
+            per_ip: Arc::new(PerIp {
+                open: Mutex::new(HashMap::new()),
+                max: limits.max_per_ip.max(1),
+            }),
+            rate: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            slots: Arc::new(Semaphore::new(limits.max_connections.max(1))),
+            refusals: Arc::new(Semaphore::new(MAX_REFUSALS_IN_FLIGHT)),
+            config,
+            shared,
+        }
+    }
+
+    /// Accepts connections until `shutdown` resolves, then ends open sessions gracefully.
+    /// `on_tick` is called on every accept-loop turn and at least every few seconds: the place to
+    /// pet a watchdog.
+    pub async fn run(
+        self,
+        listener: TcpListener,
+        shutdown: impl std::future::Future<Output = ()>,
+        mut on_tick: impl FnMut(),
+    ) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        tokio::pin!(shutdown);
+        let mut housekeeping = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tokio::select! {
+                _ = &mut shutdown => break,
+                _ = housekeeping.tick() => {
+                    self.rate.retain_recent();
+                    on_tick();
+                }
+                accepted = listener.accept() => {
+                    on_tick();
+                    match accepted {
+                        Ok((stream, peer)) => self.accept(stream, peer, stop_rx.clone()),
+                        Err(e) => {
+                            // EMFILE and friends: back off briefly instead of spinning.
+                            tracing::warn!(error = %e, "accept failed");
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                        }
+                    }
+                }
+            }
+        }
+        drop(listener);
+        self.shutdown(stop_tx).await;
+        Ok(())
+    }
+
+    fn accept(&self, stream: TcpStream, peer: SocketAddr, stop: watch::Receiver<bool>) {
+        let ip = peer.ip();
+        let verdict = if self.shared.is_shutting_down() {
+            Err(Refusal::ShuttingDown)
+        } else if self.rate.check_key(&ip).is_err() {
+            Err(Refusal::RateLimited)
+        } else {
+            match self.per_ip.try_take(ip) {
+                None => Err(Refusal::TooManyFromAddress),
+                Some(slot) => match Arc::clone(&self.slots).try_acquire_owned() {
+                    Ok(permit) => Ok((slot, permit)),
+                    Err(_) => Err(Refusal::ServerFull),
+                },
+            }
+        };
+        match verdict {
+            Ok((slot, permit)) => {
+                let _ = stream.set_nodelay(true);
+                let shared = Arc::clone(&self.shared);
+                let config = Arc::clone(&self.config);
+                tokio::spawn(async move {
+                    connection(shared, config, stream, peer, stop).await;
+                    drop(slot);
+                    drop(permit);
+                });
+            }
+            Err(why) => {
+                tracing::info!(peer = %peer, reason = why.label(), "refused connection");
+                if let Ok(permit) = Arc::clone(&self.refusals).try_acquire_owned() {
+                    tokio::spawn(async move {
+                        refuse(stream, why).await;
+                        drop(permit);
+                    });
+                }
+            }
+        }
+    }
+
+    async fn shutdown(&self, stop: watch::Sender<bool>) {
+        self.shared.begin_shutdown();
+        let open = self.shared.connection_count();
+        tracing::info!(open, "shutting down: telling open sessions");
+        let _ = stop.send(true);
+        let deadline = Instant::now() + self.shared.limits.shutdown_grace;
+        while self.shared.connection_count() > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let left = self.shared.connection_count();
+        if left > 0 {
+            tracing::warn!(left, "grace period over; closing remaining connections");
+            for ctl in self.shared.connections() {
+                ctl.kill();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// One connection from accept to close.
+async fn connection(
+    shared: Arc<Shared>,
+    config: Arc<Config>,
+    stream: TcpStream,
+    peer: SocketAddr,
+    stop: watch::Receiver<bool>,
+) {
+    let ctl = Arc::new(ConnCtl::default());
+    let id = shared.register(Arc::clone(&ctl));
+    let span = tracing::info_span!("conn", id, peer = %peer);
+    let limits = shared.limits.clone();
+    let run = async {
+        let handshake_deadline = Instant::now() + limits.handshake_timeout;
+        let handler = Conn::new(Arc::clone(&shared), Arc::clone(&ctl));
+        let stream = GuardedStream::new(stream, Arc::clone(&ctl));
+        // Reading the client's version line happens here: bound it by the handshake deadline.
+        let session = match tokio::time::timeout_at(
+            handshake_deadline,
+            russh::server::run_stream(config, stream, handler),
+        )
+        .await
+        {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => {
+                tracing::debug!(error = %e, "handshake failed");
+                return "handshake failed";
+            }
+            Err(_) => {
+                tracing::info!("handshake timeout");
+                return "handshake timeout";
+            }
+        };
+        let handle = session.handle();
+        tokio::pin!(session);
+        let mut stop = stop;
+        let mut ending: Option<(EndReason, Instant)> = None;
+        loop {
+            let authed = ctl.authenticated.load(std::sync::atomic::Ordering::SeqCst);
+            let next = match ending {
+                Some((_, kill_at)) => kill_at,
+                None if !authed => handshake_deadline,
+                None => (ctl.last_input() + limits.idle_timeout)
+                    .min(ctl.started() + limits.max_session)
+                    .into(),
+            };
+            tokio::select! {
+                r = &mut session => {
+                    return match r {
+                        Ok(()) => "closed",
+                        Err(e) => {
+                            tracing::debug!(error = %e, "session error");
+                            if ctl.is_killed() { "cut" } else { "error" }
+                        }
+                    };
+                }
+                changed = stop.changed(), if ending.is_none() => {
+                    if changed.is_ok() && *stop.borrow() {
+                        ending = Some((EndReason::Shutdown, end_session(&ctl, &handle, EndReason::Shutdown).await));
+                    }
+                }
+                _ = sleep_until(next) => {
+                    let now = Instant::now();
+                    if let Some((reason, _)) = ending {
+                        ctl.kill();
+                        tracing::info!(reason = ?reason, "connection cut after notice");
+                        // The session future now ends with an error.
+                    } else if !authed {
+                        tracing::info!("handshake timeout");
+                        ctl.kill();
+                        return "handshake timeout";
+                    } else if now >= Instant::from(ctl.started() + limits.max_session) {
+                        ending = Some((EndReason::MaxDuration, end_session(&ctl, &handle, EndReason::MaxDuration).await));
+                    } else if now >= Instant::from(ctl.last_input() + limits.idle_timeout) {
+                        ending = Some((EndReason::Idle, end_session(&ctl, &handle, EndReason::Idle).await));
+                    }
+                }
+            }
+        }
+    };
+    let started = std::time::Instant::now();
+    let how = run.instrument(span.clone()).await;
+    span.in_scope(|| {
+        tracing::info!(
+            how,
+            duration_ms = started.elapsed().as_millis() as u64,
+            bytes_out = ctl.bytes_out.load(std::sync::atomic::Ordering::Relaxed),
+            bytes_in = ctl.bytes_in.load(std::sync::atomic::Ordering::Relaxed),
+            "connection ended"
+        )
+    });
+    shared.unregister(id);
+}
+
+/// Tells a session it is being ended (restoring its terminal first if it shows the TUI), then
+/// asks the client to disconnect. Returns when to cut the socket if the client lingers.
+async fn end_session(ctl: &ConnCtl, handle: &russh::server::Handle, why: EndReason) -> Instant {
+    ctl.ending.store(true, std::sync::atomic::Ordering::SeqCst);
+    if let Some((channel, h)) = ctl.tui_handle() {
+        let mut out = terminal::LEAVE.to_vec();
+        out.extend_from_slice(format!("\r\n{}\r\n", why.message()).as_bytes());
+        let _ = h.data(channel, out).await;
+        let _ = h.exit_status_request(channel, 0).await;
+        let _ = h.eof(channel).await;
+        let _ = h.close(channel).await;
+    }
+    let _ = handle
+        .disconnect(
+            russh::Disconnect::ByApplication,
+            why.message().to_owned(),
+            String::new(),
+        )
+        .await;
+    Instant::now() + Duration::from_secs(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusal_packet_is_well_formed() {
+        let b = refusal_bytes("busy");
+        let text_end = b.windows(2).position(|w| w == b"\r\n").unwrap();
+        assert_eq!(&b[..text_end], b"busy");
+        let rest = &b[text_end + 2..];
+        let id_end = rest.windows(2).position(|w| w == b"\r\n").unwrap();
+        assert_eq!(&rest[..id_end], SERVER_ID.as_bytes());
+        let pkt = &rest[id_end + 2..];
+        let len = u32::from_be_bytes(pkt[..4].try_into().unwrap()) as usize;
+        assert_eq!(pkt.len(), 4 + len);
+        assert_eq!(pkt.len() % 8, 0);
+        let pad = pkt[4] as usize;
+        assert!(pad >= 4);
+        assert_eq!(pkt[5], 1);
+        assert_eq!(u32::from_be_bytes(pkt[6..10].try_into().unwrap()), 12);
+    }
+}

@@ -1,0 +1,83 @@
+//! State every connection shares: the current resume (swapped atomically on reload), the limits,
+//! and the table of open connections used for reload notices and graceful shutdown.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use crate::config::Limits;
+use crate::conn::ConnCtl;
+use crate::resume::Resume;
+
+/// Shared by all connections (behind an `Arc`).
+pub struct Shared {
+    resume: RwLock<Arc<Resume>>,
+    pub limits: Limits,
+    conns: Mutex<HashMap<u64, Arc<ConnCtl>>>,
+    next_id: AtomicU64,
+    shutting_down: AtomicBool,
+}
+
+impl Shared {
+    pub fn new(resume: Resume, limits: Limits) -> Shared {
+        Shared {
+            resume: RwLock::new(Arc::new(resume)),
+            limits,
+            conns: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(1),
+            shutting_down: AtomicBool::new(false),
+        }
+    }
+
+    /// The resume to show now.
+    pub fn resume(&self) -> Arc<Resume> {
+        match self.resume.read() {
+            Ok(g) => Arc::clone(&g),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Swaps in a new resume; open sessions pick it up on their next redraw.
+    pub fn set_resume(&self, resume: Resume) {
+        let new = Arc::new(resume);
+        match self.resume.write() {
+            Ok(mut g) => *g = new,
+            Err(poisoned) => *poisoned.into_inner() = new,
+        }
+    }
+
+    /// Adds a connection to the table; returns its id.
+    pub fn register(&self, ctl: Arc<ConnCtl>) -> u64 {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut m) = self.conns.lock() {
+            m.insert(id, ctl);
+        }
+        id
+    }
+
+    pub fn unregister(&self, id: u64) {
+        if let Ok(mut m) = self.conns.lock() {
+            m.remove(&id);
+        }
+    }
+
+    /// A snapshot of the open connections.
+    pub fn connections(&self) -> Vec<Arc<ConnCtl>> {
+        self.conns
+            .lock()
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    pub fn connection_count(&self) -> usize {
+        self.conns.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
+    pub fn begin_shutdown(&self) {
+        self.shutting_down.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_shutting_down(&self) -> bool {
+        self.shutting_down.load(Ordering::SeqCst)
+    }
+}

@@ -1,0 +1,245 @@
+//! The TUI's state and how events change it: plain data, no I/O.
+
+use terminput::{
+    Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEventKind, ScrollDirection,
+};
+
+use super::view;
+use crate::content::SectionId;
+use crate::resume::Resume;
+use crate::terminal::Size;
+
+/// Lines the mouse wheel scrolls per notch.
+const WHEEL_LINES: i32 = 3;
+
+/// Everything one visitor's screen depends on besides the resume and the terminal's abilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct App {
+    pub tab: SectionId,
+    /// Scroll offset per tab, so coming back to a tab finds it where it was left.
+    pub scroll: [u16; SectionId::ALL.len()],
+    pub help: bool,
+    pub light: bool,
+    pub size: Size,
+    pub quit: bool,
+}
+
+/// What the app needs to know to turn an event into a state change.
+pub struct Ctx<'a> {
+    pub resume: &'a Resume,
+    pub unicode: bool,
+}
+
+impl App {
+    pub fn new(tab: SectionId, size: Size) -> App {
+        App {
+            tab,
+            scroll: [0; SectionId::ALL.len()],
+            help: false,
+            light: false,
+            size,
+            quit: false,
+        }
+    }
+
+    /// Applies one input event.
+    pub fn update(&mut self, event: &Event, ctx: &Ctx) {
+        match event {
+            Event::Key(k) if k.kind == terminput::KeyEventKind::Press => self.key(*k, ctx),
+            Event::Mouse(m) => match m.kind {
+                MouseEventKind::Scroll(ScrollDirection::Down) => self.scroll_by(WHEEL_LINES, ctx),
+                MouseEventKind::Scroll(ScrollDirection::Up) => self.scroll_by(-WHEEL_LINES, ctx),
+                MouseEventKind::Down(MouseButton::Left) => {
+                    if self.help {
+                        self.help = false;
+                    } else if let Some(tab) =
+                        view::tab_at(self.size, ctx.resume, self.tab, m.column, m.row)
+                    {
+                        self.tab = tab;
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+
+    /// A new terminal size: keeps each tab's scroll within the new content.
+    pub fn resize(&mut self, size: Size, ctx: &Ctx) {
+        self.size = size;
+        self.clamp_all(ctx);
+    }
+
+    /// The resume changed (live reload): keep tab, keep scroll where it still fits.
+    pub fn reload(&mut self, ctx: &Ctx) {
+        self.clamp_all(ctx);
+    }
+
+    fn clamp_all(&mut self, ctx: &Ctx) {
+        let current = self.tab;
+        for id in SectionId::ALL {
+            self.tab = id;
+            self.scroll_by(0, ctx);
+        }
+        self.tab = current;
+    }
+
+    fn key(&mut self, k: KeyEvent, ctx: &Ctx) {
+        let ctrl = k.modifiers.contains(KeyModifiers::CTRL);
+        if ctrl && matches!(k.code, KeyCode::Char('c' | 'd')) || k.code == KeyCode::Char('q') {
+            self.quit = true;
+            return;
+        }
+        if self.help {
+            if matches!(
+                k.code,
+                KeyCode::Esc | KeyCode::Char('?' | ' ') | KeyCode::Enter
+            ) {
+                self.help = false;
+            }
+            return;
+        }
+        let page = i32::from(view::body_height(self.size, ctx.resume)).max(2) - 1;
+        match k.code {
+            KeyCode::Esc => self.quit = true,
+            KeyCode::Char('?') => self.help = true,
+            KeyCode::Char('t') => self.light = !self.light,
+            KeyCode::Tab if k.modifiers.contains(KeyModifiers::SHIFT) => self.step_tab(-1),
+            KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => self.step_tab(1),
+            KeyCode::Left | KeyCode::Char('h') => self.step_tab(-1),
+            KeyCode::Char(c @ '1'..='9') => {
+                let i = (c as usize) - ('1' as usize);
+                if i < SectionId::ALL.len() {
+                    self.tab = SectionId::from_index(i);
+                }
+            }
+            KeyCode::Down | KeyCode::Char('j') => self.scroll_by(1, ctx),
+            KeyCode::Up | KeyCode::Char('k') => self.scroll_by(-1, ctx),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll_by(page, ctx),
+            KeyCode::PageUp => self.scroll_by(-page, ctx),
+            KeyCode::Char('f') if ctrl => self.scroll_by(page, ctx),
+            KeyCode::Char('b') if ctrl => self.scroll_by(-page, ctx),
+            KeyCode::Home | KeyCode::Char('g') => self.scroll_by(i32::MIN / 2, ctx),
+            KeyCode::End | KeyCode::Char('G') => self.scroll_by(i32::MAX / 2, ctx),
+            _ => {}
+        }
+    }
+
+    fn step_tab(&mut self, delta: isize) {
+        let n = SectionId::ALL.len() as isize;
+        let i = (self.tab.index() as isize + delta).rem_euclid(n);
+        self.tab = SectionId::from_index(i as usize);
+    }
+
+    fn scroll_by(&mut self, delta: i32, ctx: &Ctx) {
+        let max = view::max_scroll(self.size, ctx.resume, ctx.unicode, self.tab);
+        let slot = &mut self.scroll[self.tab.index()];
+        let next = (i64::from(*slot) + i64::from(delta)).clamp(0, i64::from(max));
+        *slot = u16::try_from(next).unwrap_or(0);
+    }
+
+    /// The current tab's scroll offset.
+    pub fn offset(&self) -> u16 {
+        self.scroll[self.tab.index()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn resume() -> Resume {
+        Resume::parse(include_str!("../../resume.toml"), Path::new("resume.toml")).unwrap()
+    }
+
+    fn press(app: &mut App, code: KeyCode, r: &Resume) {
+        let ctx = Ctx {
+            resume: r,
+            unicode: true,
+        };
+        app.update(&Event::Key(KeyEvent::new(code)), &ctx);
+    }
+
+    #[test]
+    fn tabs_wrap_both_ways() {
+        let r = resume();
+        let mut app = App::new(SectionId::About, Size::new(100, 30));
+        press(&mut app, KeyCode::Left, &r);
+        assert_eq!(app.tab, SectionId::Contact);
+        press(&mut app, KeyCode::Right, &r);
+        assert_eq!(app.tab, SectionId::About);
+        press(&mut app, KeyCode::Char('3'), &r);
+        assert_eq!(app.tab, SectionId::CaseStudies);
+        press(&mut app, KeyCode::Char('9'), &r);
+        assert_eq!(app.tab, SectionId::CaseStudies);
+        let ctx = Ctx {
+            resume: &r,
+            unicode: true,
+        };
+        app.update(
+            &Event::Key(KeyEvent::new(KeyCode::Tab).modifiers(KeyModifiers::SHIFT)),
+            &ctx,
+        );
+        assert_eq!(app.tab, SectionId::Experience);
+    }
+
+    #[test]
+    fn scroll_is_clamped_and_kept_per_tab() {
+        let r = resume();
+        let mut app = App::new(SectionId::Experience, Size::new(80, 24));
+        press(&mut app, KeyCode::Up, &r);
+        assert_eq!(app.offset(), 0);
+        press(&mut app, KeyCode::End, &r);
+        let max = app.offset();
+        assert!(max > 0);
+        press(&mut app, KeyCode::Down, &r);
+        assert_eq!(app.offset(), max);
+        press(&mut app, KeyCode::Right, &r);
+        assert_eq!(app.offset(), 0);
+        press(&mut app, KeyCode::Left, &r);
+        assert_eq!(app.offset(), max);
+        press(&mut app, KeyCode::Char('g'), &r);
+        assert_eq!(app.offset(), 0);
+    }
+
+    #[test]
+    fn help_swallows_keys_and_quit_keys_quit() {
+        let r = resume();
+        let mut app = App::new(SectionId::About, Size::new(80, 24));
+        press(&mut app, KeyCode::Char('?'), &r);
+        assert!(app.help);
+        press(&mut app, KeyCode::Right, &r);
+        assert_eq!(app.tab, SectionId::About);
+        press(&mut app, KeyCode::Esc, &r);
+        assert!(!app.help && !app.quit);
+        press(&mut app, KeyCode::Esc, &r);
+        assert!(app.quit);
+        let mut app = App::new(SectionId::About, Size::new(80, 24));
+        let ctx = Ctx {
+            resume: &r,
+            unicode: true,
+        };
+        app.update(
+            &Event::Key(KeyEvent::new(KeyCode::Char('d')).modifiers(KeyModifiers::CTRL)),
+            &ctx,
+        );
+        assert!(app.quit);
+    }
+
+    #[test]
+    fn resize_keeps_scroll_in_range() {
+        let r = resume();
+        let ctx = Ctx {
+            resume: &r,
+            unicode: true,
+        };
+        let mut app = App::new(SectionId::Experience, Size::new(40, 12));
+        press(&mut app, KeyCode::End, &r);
+        app.resize(Size::new(200, 60), &ctx);
+        assert_eq!(
+            app.offset(),
+            view::max_scroll(app.size, &r, true, SectionId::Experience)
+        );
+    }
+}

@@ -1,0 +1,239 @@
+//! Client bytes → input events: a stream parser over terminput that survives split packets.
+//!
+//! Bytes arrive in SSH packets of any size: an escape sequence may be split across packets, a
+//! paste arrives at once, and a hostile client may send anything. The parser keeps a small bounded
+//! buffer of an unfinished sequence. A lone ESC at the end of a packet is ambiguous (the Esc key,
+//! or the start of a split sequence): it stays pending until the next bytes arrive or the caller's
+//! short timer calls [`InputParser::flush`]. Bracketed pastes are collected in O(n) and reported as
+//! one event, so pasted text never acts as key presses.
+
+use terminput::{Event, KeyCode, KeyEvent};
+
+/// The longest unfinished escape sequence kept; anything longer is garbage and dropped.
+const MAX_SEQUENCE: usize = 64;
+/// Pasted text kept per paste (the rest is counted and dropped).
+const MAX_PASTE: usize = 4096;
+const PASTE_START: &[u8] = b"\x1b[200~";
+const PASTE_END: &[u8] = b"\x1b[201~";
+
+/// The parser's state between packets.
+#[derive(Debug, Default, Clone)]
+pub struct InputParser {
+    buf: Vec<u8>,
+    /// Inside a bracketed paste: the text so far, and how much of the end marker matched.
+    paste: Option<Paste>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Paste {
+    text: Vec<u8>,
+    end_matched: usize,
+}
+
+impl InputParser {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Parses a packet, appending complete events to `out`.
+    pub fn feed(&mut self, bytes: &[u8], out: &mut Vec<Event>) {
+        for &b in bytes {
+            if let Some(paste) = &mut self.paste {
+                if b == PASTE_END[paste.end_matched] {
+                    paste.end_matched += 1;
+                    if paste.end_matched == PASTE_END.len() {
+                        let text = String::from_utf8_lossy(&paste.text).into_owned();
+                        out.push(Event::Paste(text));
+                        self.paste = None;
+                    }
+                } else {
+                    let matched = paste.end_matched;
+                    paste.end_matched = usize::from(b == PASTE_END[0]);
+                    if paste.text.len() < MAX_PASTE {
+                        paste.text.extend_from_slice(&PASTE_END[..matched]);
+                        if paste.end_matched == 0 {
+                            paste.text.push(b);
+                        }
+                    }
+                }
+                continue;
+            }
+            if self.buf == [0x1b] && b == 0x1b {
+                // A pending lone ESC followed by a new sequence (often the terminal's answer to
+                // the status query): the first ESC was the Esc key.
+                out.push(Event::Key(KeyEvent::new(KeyCode::Esc)));
+                continue;
+            }
+            self.buf.push(b);
+            if self.buf == PASTE_START {
+                self.buf.clear();
+                self.paste = Some(Paste::default());
+                continue;
+            }
+            if self.buf == [0x1b] {
+                continue; // ESC: wait for the next byte (or the flush timer).
+            }
+            if self.buf.len() > MAX_SEQUENCE {
+                self.buf.clear();
+                continue;
+            }
+            match Event::parse_from(&self.buf) {
+                Ok(Some(ev)) => {
+                    out.push(ev);
+                    self.buf.clear();
+                }
+                Ok(None) => {}
+                Err(_) => self.buf.clear(),
+            }
+        }
+    }
+
+    /// Whether bytes are waiting for more input (the caller then arms a short timer).
+    pub fn has_pending(&self) -> bool {
+        !self.buf.is_empty()
+    }
+
+    /// Resolves what is pending after a pause: a lone ESC is the Esc key; an unfinished sequence
+    /// is dropped. An open paste stays open.
+    pub fn flush(&mut self, out: &mut Vec<Event>) {
+        if self.buf == [0x1b] {
+            out.push(Event::Key(KeyEvent::new(KeyCode::Esc)));
+        }
+        self.buf.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use terminput::{KeyModifiers, MouseButton, MouseEventKind, ScrollDirection};
+
+    fn parse_chunks(chunks: &[&[u8]]) -> Vec<Event> {
+        let mut p = InputParser::new();
+        let mut out = Vec::new();
+        for c in chunks {
+            p.feed(c, &mut out);
+        }
+        out
+    }
+
+    fn key(code: KeyCode) -> Event {
+        Event::Key(KeyEvent::new(code))
+    }
+
+    #[test]
+    fn arrows_csi_and_ss3() {
+        assert_eq!(parse_chunks(&[b"\x1b[A"]), [key(KeyCode::Up)]);
+        assert_eq!(parse_chunks(&[b"\x1bOB"]), [key(KeyCode::Down)]);
+        assert_eq!(
+            parse_chunks(&[b"\x1b[C\x1bOD"]),
+            [key(KeyCode::Right), key(KeyCode::Left)]
+        );
+    }
+
+    #[test]
+    fn sequences_split_at_every_byte() {
+        for seq in [
+            &b"\x1b[A"[..],
+            b"\x1bOA",
+            b"\x1b[5~",
+            b"\x1b[<64;3;4M",
+            b"\x1b[Z",
+        ] {
+            let chunks: Vec<&[u8]> = seq.chunks(1).collect();
+            let whole = parse_chunks(&[seq]);
+            assert_eq!(whole.len(), 1, "{seq:?}");
+            assert_eq!(parse_chunks(&chunks), whole, "{seq:?}");
+        }
+    }
+
+    #[test]
+    fn lone_esc_waits_then_flushes_as_esc() {
+        let mut p = InputParser::new();
+        let mut out = Vec::new();
+        p.feed(b"\x1b", &mut out);
+        assert!(out.is_empty());
+        assert!(p.has_pending());
+        p.flush(&mut out);
+        assert_eq!(out, [key(KeyCode::Esc)]);
+        assert!(!p.has_pending());
+    }
+
+    #[test]
+    fn lone_esc_then_status_report_is_esc() {
+        // The server answers a pending ESC with a status query; the reply resolves it.
+        assert_eq!(parse_chunks(&[b"\x1b", b"\x1b[0n"]), [key(KeyCode::Esc)]);
+        // A status reply on its own is no event, and parsing goes on.
+        assert_eq!(parse_chunks(&[b"\x1b[0nj"]), [key(KeyCode::Char('j'))]);
+        // A split arrow still wins over the reply that follows it.
+        assert_eq!(
+            parse_chunks(&[b"\x1b", b"[A", b"\x1b[0n"]),
+            [key(KeyCode::Up)]
+        );
+    }
+
+    #[test]
+    fn plain_keys_and_controls() {
+        let out = parse_chunks(&[b"jq\x03\r\t"]);
+        assert_eq!(out[0], key(KeyCode::Char('j')));
+        assert_eq!(out[1], key(KeyCode::Char('q')));
+        assert_eq!(
+            out[2],
+            Event::Key(KeyEvent::new(KeyCode::Char('c')).modifiers(KeyModifiers::CTRL))
+        );
+        assert_eq!(out[3], key(KeyCode::Enter));
+        assert_eq!(out[4], key(KeyCode::Tab));
+    }
+
+    #[test]
+    fn utf8_split_across_packets() {
+        let s = "é".as_bytes();
+        assert_eq!(parse_chunks(&[&s[..1], &s[1..]]), [key(KeyCode::Char('é'))]);
+    }
+
+    #[test]
+    fn bracketed_paste_is_one_event() {
+        let out = parse_chunks(&[b"\x1b[200~hello q\x1b[20", b"1~j"]);
+        assert_eq!(
+            out,
+            [Event::Paste("hello q".into()), key(KeyCode::Char('j'))]
+        );
+        // A paste containing a partial end marker keeps it as text.
+        let out = parse_chunks(&[b"\x1b[200~a\x1b[2b\x1b[201~"]);
+        assert_eq!(out, [Event::Paste("a\x1b[2b".into())]);
+    }
+
+    #[test]
+    fn huge_paste_is_bounded() {
+        let mut p = InputParser::new();
+        let mut out = Vec::new();
+        p.feed(PASTE_START, &mut out);
+        let big = vec![b'x'; 1 << 20];
+        p.feed(&big, &mut out);
+        p.feed(PASTE_END, &mut out);
+        match &out[..] {
+            [Event::Paste(t)] => assert_eq!(t.len(), MAX_PASTE),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn mouse_wheel_and_click() {
+        let out = parse_chunks(&[b"\x1b[<65;10;5M\x1b[<0;3;2M"]);
+        let m = out[0].as_mouse().unwrap();
+        assert_eq!(m.kind, MouseEventKind::Scroll(ScrollDirection::Down));
+        let m = out[1].as_mouse().unwrap();
+        assert_eq!(m.kind, MouseEventKind::Down(MouseButton::Left));
+        assert_eq!((m.column, m.row), (2, 1));
+    }
+
+    #[test]
+    fn garbage_is_dropped_and_parsing_recovers() {
+        let out = parse_chunks(&[
+            b"\x1b[99999999999999999999999999999999999999999999999999999999999999999999999X",
+            b"\xff\xfe",
+            b"j",
+        ]);
+        assert_eq!(out.last(), Some(&key(KeyCode::Char('j'))));
+    }
+}

@@ -1,0 +1,172 @@
+//! One visitor's full-screen UI: input bytes in, screen bytes out, with no I/O of its own.
+//!
+//! [`Tui`] keeps only small state (the app, the parser, what the client's screen shows). To send
+//! an update it renders the frame the client has and the new one into two scratch buffers and
+//! encodes the difference, so an idle session holds no frame buffers at all.
+
+pub mod app;
+pub mod input;
+pub mod theme;
+pub mod view;
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use ratatui::buffer::Buffer;
+
+use crate::content::SectionId;
+use crate::resume::Resume;
+use crate::terminal::{self, Size};
+use app::{App, Ctx};
+use input::InputParser;
+use theme::{Capabilities, Theme};
+use view::ViewCtx;
+
+/// What the client's screen shows now: enough to render it again.
+#[derive(Clone)]
+struct Shown {
+    app: App,
+    resume: Arc<Resume>,
+}
+
+/// A session's UI.
+pub struct Tui {
+    app: App,
+    parser: InputParser,
+    caps: Capabilities,
+    shown: Option<Shown>,
+    events: Vec<terminput::Event>,
+}
+
+thread_local! {
+    /// Scratch frames reused by every session on this thread.
+    static SCRATCH: RefCell<(Buffer, Buffer)> = RefCell::new((Buffer::default(), Buffer::default()));
+}
+
+impl Tui {
+    pub fn new(tab: SectionId, size: Size, caps: Capabilities) -> Tui {
+        Tui {
+            app: App::new(tab, size),
+            parser: InputParser::new(),
+            caps,
+            shown: None,
+            events: Vec::new(),
+        }
+    }
+
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    fn ctx<'a>(&self, resume: &'a Resume) -> Ctx<'a> {
+        Ctx {
+            resume,
+            unicode: self.caps.unicode,
+        }
+    }
+
+    /// Feeds client bytes through the parser into the app.
+    pub fn input(&mut self, bytes: &[u8], resume: &Resume) {
+        let mut events = std::mem::take(&mut self.events);
+        self.parser.feed(bytes, &mut events);
+        self.apply(&mut events, resume);
+        self.events = events;
+    }
+
+    /// Whether an ambiguous lone ESC waits for more bytes (arm a short timer, then call
+    /// [`Tui::flush_input`]).
+    pub fn input_pending(&self) -> bool {
+        self.parser.has_pending()
+    }
+
+    /// Resolves pending input after a pause (a lone ESC becomes the Esc key).
+    pub fn flush_input(&mut self, resume: &Resume) {
+        let mut events = std::mem::take(&mut self.events);
+        self.parser.flush(&mut events);
+        self.apply(&mut events, resume);
+        self.events = events;
+    }
+
+    fn apply(&mut self, events: &mut Vec<terminput::Event>, resume: &Resume) {
+        let ctx = self.ctx(resume);
+        for ev in events.drain(..) {
+            if self.app.quit {
+                break;
+            }
+            self.app.update(&ev, &ctx);
+        }
+    }
+
+    /// The client's terminal changed size.
+    pub fn resize(&mut self, size: Size, resume: &Resume) {
+        let ctx = self.ctx(resume);
+        self.app.resize(size, &ctx);
+    }
+
+    /// A new resume was loaded: keep the tab, clamp scroll positions.
+    pub fn reload(&mut self, resume: &Resume) {
+        let ctx = self.ctx(resume);
+        self.app.reload(&ctx);
+    }
+
+    pub fn wants_quit(&self) -> bool {
+        self.app.quit
+    }
+
+    /// Whether the screen differs from what the client was last sent.
+    pub fn dirty(&self, resume: &Arc<Resume>) -> bool {
+        match &self.shown {
+            None => true,
+            Some(s) => s.app != self.app || !Arc::ptr_eq(&s.resume, resume),
+        }
+    }
+
+    /// Appends the bytes that bring the client's screen up to date (nothing if it is).
+    pub fn frame(&mut self, resume: &Arc<Resume>, out: &mut Vec<u8>) {
+        if !self.dirty(resume) {
+            return;
+        }
+        let rect = self.app.size.rect();
+        SCRATCH.with(|cell| {
+            let mut guard = cell.borrow_mut();
+            let (prev, next) = &mut *guard;
+            next.resize(rect);
+            next.reset();
+            self.draw(&self.app, resume, next);
+            match &self.shown {
+                Some(shown) if shown.app.size == self.app.size => {
+                    prev.resize(rect);
+                    prev.reset();
+                    self.draw(&shown.app, &shown.resume, prev);
+                    terminal::encode_diff(prev, next, out);
+                }
+                Some(_) => terminal::encode_full(next, out),
+                None => {
+                    out.extend_from_slice(terminal::ENTER);
+                    terminal::encode_full(next, out);
+                }
+            }
+        });
+        self.shown = Some(Shown {
+            app: self.app,
+            resume: Arc::clone(resume),
+        });
+    }
+
+    fn draw(&self, app: &App, resume: &Resume, buf: &mut Buffer) {
+        let theme = Theme::new(self.caps, app.light, &resume.theme);
+        let ctx = ViewCtx {
+            resume,
+            theme: &theme,
+            unicode: self.caps.unicode,
+        };
+        view::render(app, &ctx, buf);
+    }
+
+    /// Bytes that restore the client's terminal (only if the UI was ever drawn).
+    pub fn leave(&self, out: &mut Vec<u8>) {
+        if self.shown.is_some() {
+            out.extend_from_slice(terminal::LEAVE);
+        }
+    }
+}
