@@ -28,6 +28,19 @@ pub enum Command {
 }
 
 impl Command {
+    /// A short name for logs and metrics.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Command::Default => "plain-default",
+            Command::Plain { .. } => "plain",
+            Command::Json => "json",
+            Command::Vcard => "vcard",
+            Command::Help => "help",
+            Command::Section(s) => s.slug(),
+            Command::Unknown(_) => "unknown",
+        }
+    }
+
     /// Parses an exec request's bytes.
     pub fn parse(raw: &[u8]) -> Command {
         let unknown = || Command::Unknown(printable(raw));

@@ -48,3 +48,52 @@ pub struct Settings {
     pub host_key_path: PathBuf,
     pub limits: Limits,
 }
+
+/// How client addresses appear in logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogIp {
+    /// The address and port as they are.
+    Full,
+    /// A keyed hash of the address (a new random key every start): visits from one address can
+    /// be told apart within a run, but the address cannot be read back.
+    #[default]
+    Hashed,
+    /// Not logged at all.
+    None,
+}
+
+impl LogIp {
+    /// The form of `addr` to log.
+    pub fn show(self, addr: std::net::SocketAddr) -> String {
+        use std::hash::BuildHasher;
+        static SALT: std::sync::OnceLock<std::collections::hash_map::RandomState> =
+            std::sync::OnceLock::new();
+        match self {
+            LogIp::Full => addr.to_string(),
+            LogIp::Hashed => {
+                let h = SALT
+                    .get_or_init(std::collections::hash_map::RandomState::new)
+                    .hash_one(addr.ip());
+                format!("ip-{:012x}", h & 0xffff_ffff_ffff)
+            }
+            LogIp::None => "-".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_addresses_are_stable_and_opaque() {
+        let a: std::net::SocketAddr = "203.0.113.7:5000".parse().unwrap();
+        let b: std::net::SocketAddr = "203.0.113.7:6000".parse().unwrap();
+        let c: std::net::SocketAddr = "203.0.113.8:5000".parse().unwrap();
+        assert_eq!(LogIp::Hashed.show(a), LogIp::Hashed.show(b));
+        assert_ne!(LogIp::Hashed.show(a), LogIp::Hashed.show(c));
+        assert!(!LogIp::Hashed.show(a).contains("203"));
+        assert_eq!(LogIp::Full.show(a), "203.0.113.7:5000");
+        assert_eq!(LogIp::None.show(a), "-");
+    }
+}

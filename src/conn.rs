@@ -22,6 +22,16 @@ pub enum EndReason {
 }
 
 impl EndReason {
+    /// How the closing log line names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            EndReason::HandshakeTimeout => "handshake timeout",
+            EndReason::Idle => "idle timeout",
+            EndReason::MaxDuration => "session time limit",
+            EndReason::Shutdown => "server shutdown",
+        }
+    }
+
     /// What the visitor is told.
     pub fn message(self) -> &'static str {
         match self {
@@ -33,6 +43,15 @@ impl EndReason {
             EndReason::Shutdown => "The server is restarting. Please reconnect in a moment.",
         }
     }
+}
+
+/// What a connection did, for its closing log line.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub client: String,
+    pub term: String,
+    pub size: String,
+    pub command: String,
 }
 
 /// State of one connection that more than one task needs.
@@ -49,6 +68,8 @@ pub struct ConnCtl {
     pub ending: AtomicBool,
     /// The channel showing the TUI, for messages from outside the handler.
     pub tui: Mutex<Option<(ChannelId, Handle)>>,
+    /// Filled in by the handler, logged when the connection ends.
+    pub summary: Mutex<Summary>,
 }
 
 impl Default for ConnCtl {
@@ -63,6 +84,7 @@ impl Default for ConnCtl {
             last_input_ms: AtomicU64::new(0),
             ending: AtomicBool::new(false),
             tui: Mutex::new(None),
+            summary: Mutex::new(Summary::default()),
         }
     }
 }
@@ -91,6 +113,13 @@ impl ConnCtl {
 
     pub fn started(&self) -> Instant {
         self.started
+    }
+
+    /// Updates the summary.
+    pub fn note(&self, f: impl FnOnce(&mut Summary)) {
+        if let Ok(mut s) = self.summary.lock() {
+            f(&mut s);
+        }
     }
 
     /// The TUI channel and its session handle, if a TUI is showing.

@@ -11,6 +11,8 @@ pub mod conn;
 pub mod content;
 pub mod export;
 pub mod hostkey;
+pub mod metrics;
+pub mod proxy;
 pub mod reload;
 pub mod render;
 pub mod resume;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use resume_ssh::config::{Limits, Settings};
+use resume_ssh::config::{Limits, LogIp, Settings};
 use resume_ssh::content::SectionId;
 use resume_ssh::export::{json, plain, vcard};
 use resume_ssh::resume::Resume;
@@ -118,6 +118,18 @@ struct ServeArgs {
     /// Log format: text for people, json for machines.
     #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "RESUME_SSH_LOG_FORMAT")]
     log_format: LogFormat,
+    /// How client addresses are logged: full, hashed (keyed hash, new key each start) or none.
+    #[arg(long, value_enum, default_value_t = LogIpArg::Hashed, env = "RESUME_SSH_LOG_IP")]
+    log_ip: LogIpArg,
+    /// Serve Prometheus metrics on this address (e.g. 127.0.0.1:9222). Off by default.
+    #[arg(long, env = "RESUME_SSH_METRICS")]
+    metrics: Option<std::net::SocketAddr>,
+    /// Expect a PROXY protocol v2 header on every connection (behind HAProxy or a load balancer).
+    #[arg(long, env = "RESUME_SSH_PROXY_PROTOCOL")]
+    proxy_protocol: bool,
+    /// Do not watch resume.toml for changes (SIGHUP still reloads).
+    #[arg(long)]
+    no_watch: bool,
     /// Open connections in total.
     #[arg(long, default_value_t = Limits::default().max_connections, env = "RESUME_SSH_MAX_CONNECTIONS")]
     max_connections: usize,
@@ -136,6 +148,13 @@ struct ServeArgs {
     /// Longest session, in seconds.
     #[arg(long, default_value_t = Limits::default().max_session.as_secs(), env = "RESUME_SSH_MAX_SESSION")]
     max_session: u64,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum LogIpArg {
+    Full,
+    Hashed,
+    None,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -295,8 +314,27 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             settings.host_key_path.display(),
             local.port()
         );
-        let shared = Arc::new(Shared::new(resume, settings.limits.clone()));
-        reload::spawn(Arc::clone(&shared), settings.resume_path.clone());
+        let log_ip = match args.log_ip {
+            LogIpArg::Full => LogIp::Full,
+            LogIpArg::Hashed => LogIp::Hashed,
+            LogIpArg::None => LogIp::None,
+        };
+        let shared = Arc::new(
+            Shared::new(resume, settings.limits.clone())
+                .with_log_ip(log_ip)
+                .with_proxy_protocol(args.proxy_protocol),
+        );
+        reload::spawn(Arc::clone(&shared), settings.resume_path.clone(), !args.no_watch);
+        if let Some(addr) = args.metrics {
+            let l = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen for metrics on {addr}"))?;
+            if !addr.ip().is_loopback() {
+                tracing::warn!(%addr, "metrics are served on a non-loopback address");
+            }
+            tracing::info!(%addr, "metrics at http://{addr}/metrics");
+            tokio::spawn(resume_ssh::metrics::serve(l));
+        }
         let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
         let mut watchdog_usec = 0u64;
         let watchdog = sd_notify::watchdog_enabled(false, &mut watchdog_usec);

@@ -1,12 +1,21 @@
-//! Live reload of resume.toml: on SIGHUP, parse and validate again; swap in a good file, keep the
-//! old one (and log file:line:col) on a bad one; then nudge open TUI sessions to redraw.
+//! Live reload of resume.toml: on SIGHUP or when the file changes, parse and validate it again;
+//! swap in a good file, keep the old one (and log file:line:col) on a bad one; then nudge open
+//! TUI sessions to redraw.
+//!
+//! The directory is watched (editors often replace the file by renaming), events are debounced,
+//! and a changed file is only taken once two reads a moment apart agree, so a file that is still
+//! being written is never served.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::resume::Resume;
 use crate::session::STATUS_QUERY;
 use crate::shared::Shared;
+
+/// Quiet time before a change is read, and between the two reads that must agree.
+const SETTLE: Duration = Duration::from_millis(300);
 
 /// Outcome of one reload attempt.
 #[derive(Debug, PartialEq, Eq)]
@@ -25,13 +34,29 @@ pub fn reload(shared: &Shared, path: &Path) -> Outcome {
             }
             shared.set_resume(new);
             tracing::info!(path = %path.display(), "resume reloaded");
+            crate::metrics::get().reload(true);
             Outcome::Reloaded
         }
         Err(e) => {
             tracing::error!(error = %e, "resume not reloaded; still serving the previous version");
+            crate::metrics::get().reload(false);
             Outcome::Rejected(e.to_string())
         }
     }
+}
+
+/// Reads the file until two reads `SETTLE` apart are identical (at most a few tries).
+async fn settled(path: &Path) -> bool {
+    let mut last = tokio::fs::read(path).await.ok();
+    for _ in 0..10 {
+        tokio::time::sleep(SETTLE).await;
+        let now = tokio::fs::read(path).await.ok();
+        if now.is_some() && now == last {
+            return true;
+        }
+        last = now;
+    }
+    false
 }
 
 /// Asks every open TUI to redraw: their terminals answer a status query, and the answer makes the
@@ -44,8 +69,40 @@ pub async fn nudge_sessions(shared: &Shared) {
     }
 }
 
-/// Reloads on SIGHUP, for as long as the process runs.
-pub fn spawn(shared: Arc<Shared>, path: PathBuf) {
+async fn reload_and_nudge(shared: &Shared, path: &Path) {
+    if reload(shared, path) == Outcome::Reloaded {
+        nudge_sessions(shared).await;
+    }
+}
+
+/// Reloads on SIGHUP and (if `watch`) on file changes, for as long as the process runs.
+pub fn spawn(shared: Arc<Shared>, path: PathBuf, watch: bool) {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<()>(1);
+    if watch {
+        match start_watcher(&path, tx.clone()) {
+            Ok(w) => {
+                // The watcher lives as long as the process.
+                std::mem::forget(w);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, path = %path.display(), "cannot watch the resume; SIGHUP still reloads")
+            }
+        }
+    }
+    let shared2 = Arc::clone(&shared);
+    let path2 = path.clone();
+    tokio::spawn(async move {
+        while rx.recv().await.is_some() {
+            // Let a burst of events (an editor's save) settle, then drop the ones it queued.
+            tokio::time::sleep(SETTLE).await;
+            while rx.try_recv().is_ok() {}
+            if settled(&path2).await {
+                reload_and_nudge(&shared2, &path2).await;
+            } else {
+                tracing::warn!(path = %path2.display(), "resume keeps changing or is missing; not reloaded");
+            }
+        }
+    });
     tokio::spawn(async move {
         use tokio::signal::unix::{SignalKind, signal};
         let mut hup = match signal(SignalKind::hangup()) {
@@ -57,9 +114,38 @@ pub fn spawn(shared: Arc<Shared>, path: PathBuf) {
         };
         while hup.recv().await.is_some() {
             tracing::info!("SIGHUP: reloading the resume");
-            if reload(&shared, &path) == Outcome::Reloaded {
-                nudge_sessions(&shared).await;
-            }
+            reload_and_nudge(&shared, &path).await;
         }
     });
+}
+
+/// Watches the resume's directory and sends a tick when the file itself is written, created,
+/// renamed or removed (reads are ignored: reloading reads the file).
+fn start_watcher(
+    path: &Path,
+    tx: tokio::sync::mpsc::Sender<()>,
+) -> notify::Result<notify::RecommendedWatcher> {
+    use notify::{EventKind, RecursiveMode, Watcher};
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_owned();
+    let name = path.file_name().map(|n| n.to_owned());
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        let Ok(event) = res else { return };
+        let relevant = matches!(
+            event.kind,
+            EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+        ) && event
+            .paths
+            .iter()
+            .any(|p| p.file_name().map(|n| n.to_owned()) == name);
+        if relevant {
+            // A full queue means a reload is already due.
+            let _ = tx.try_send(());
+        }
+    })?;
+    watcher.watch(&dir, RecursiveMode::NonRecursive)?;
+    Ok(watcher)
 }

@@ -25,7 +25,7 @@ use tracing::Instrument;
 use crate::conn::{ConnCtl, EndReason, GuardedStream};
 use crate::session::{self, Conn};
 use crate::shared::Shared;
-use crate::terminal;
+use crate::{proxy, terminal};
 
 /// The version string sent to clients (no made-up OpenSSH version).
 pub const SERVER_ID: &str = concat!("SSH-2.0-resume_ssh_", env!("CARGO_PKG_VERSION"));
@@ -193,14 +193,42 @@ async fn refuse(mut stream: TcpStream, why: Refusal) {
     let _ = tokio::time::timeout(Duration::from_secs(2), write).await;
 }
 
-/// The running server: everything the accept loop and its connections share.
-pub struct Server {
-    shared: Arc<Shared>,
-    config: Arc<Config>,
+/// Admission control: connection slots, per-address counts and rates, refusal budget.
+struct Gate {
     per_ip: Arc<PerIp>,
     rate: DefaultKeyedRateLimiter<IpAddr>,
     slots: Arc<Semaphore>,
     refusals: Arc<Semaphore>,
+}
+
+impl Gate {
+    /// Refuses `stream` in the background (if the refusal budget allows), counting it.
+    fn refuse(&self, stream: TcpStream, peer: SocketAddr, why: Refusal, shared: &Shared) {
+        let shown = shared.log_ip.show(peer);
+        tracing::info!(peer = %shown, reason = why.label(), "refused connection");
+        crate::metrics::get().refused(why.label());
+        if let Ok(permit) = Arc::clone(&self.refusals).try_acquire_owned() {
+            tokio::spawn(async move {
+                refuse(stream, why).await;
+                drop(permit);
+            });
+        }
+    }
+
+    /// Checks the per-address rate and count for the client's real address.
+    fn admit(&self, ip: IpAddr) -> Result<IpSlot, Refusal> {
+        if self.rate.check_key(&ip).is_err() {
+            return Err(Refusal::RateLimited);
+        }
+        self.per_ip.try_take(ip).ok_or(Refusal::TooManyFromAddress)
+    }
+}
+
+/// The running server: everything the accept loop and its connections share.
+pub struct Server {
+    shared: Arc<Shared>,
+    config: Arc<Config>,
+    gate: Arc<Gate>,
 }
 
 impl Server {
@@ -209,7 +237,7 @@ impl Server {
         let per_minute =
             NonZeroU32::new(limits.rate_per_ip_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let config = Arc::new(ssh_config(key, limits));
-        Server {
+        let gate = Gate {
             per_ip: Arc::new(PerIp {
                 open: Mutex::new(HashMap::new()),
                 max: limits.max_per_ip.max(1),
@@ -217,6 +245,9 @@ impl Server {
             rate: RateLimiter::keyed(Quota::per_minute(per_minute)),
             slots: Arc::new(Semaphore::new(limits.max_connections.max(1))),
             refusals: Arc::new(Semaphore::new(MAX_REFUSALS_IN_FLIGHT)),
+        };
+        Server {
+            gate: Arc::new(gate),
             config,
             shared,
         }
@@ -238,7 +269,7 @@ impl Server {
             tokio::select! {
                 _ = &mut shutdown => break,
                 _ = housekeeping.tick() => {
-                    self.rate.retain_recent();
+                    self.gate.rate.retain_recent();
                     on_tick();
                 }
                 accepted = listener.accept() => {
@@ -259,42 +290,55 @@ impl Server {
         Ok(())
     }
 
-    fn accept(&self, stream: TcpStream, peer: SocketAddr, stop: watch::Receiver<bool>) {
-        let ip = peer.ip();
-        let verdict = if self.shared.is_shutting_down() {
-            Err(Refusal::ShuttingDown)
-        } else if self.rate.check_key(&ip).is_err() {
-            Err(Refusal::RateLimited)
-        } else {
-            match self.per_ip.try_take(ip) {
-                None => Err(Refusal::TooManyFromAddress),
-                Some(slot) => match Arc::clone(&self.slots).try_acquire_owned() {
-                    Ok(permit) => Ok((slot, permit)),
-                    Err(_) => Err(Refusal::ServerFull),
-                },
-            }
-        };
-        match verdict {
-            Ok((slot, permit)) => {
-                let _ = stream.set_nodelay(true);
-                let shared = Arc::clone(&self.shared);
-                let config = Arc::clone(&self.config);
-                tokio::spawn(async move {
-                    connection(shared, config, stream, peer, stop).await;
-                    drop(slot);
-                    drop(permit);
-                });
-            }
-            Err(why) => {
-                tracing::info!(peer = %peer, reason = why.label(), "refused connection");
-                if let Ok(permit) = Arc::clone(&self.refusals).try_acquire_owned() {
-                    tokio::spawn(async move {
-                        refuse(stream, why).await;
-                        drop(permit);
-                    });
-                }
-            }
+    fn accept(&self, mut stream: TcpStream, peer: SocketAddr, stop: watch::Receiver<bool>) {
+        let _ = stream.set_nodelay(true);
+        if self.shared.is_shutting_down() {
+            return self
+                .gate
+                .refuse(stream, peer, Refusal::ShuttingDown, &self.shared);
         }
+        let Ok(permit) = Arc::clone(&self.gate.slots).try_acquire_owned() else {
+            return self
+                .gate
+                .refuse(stream, peer, Refusal::ServerFull, &self.shared);
+        };
+        let shared = Arc::clone(&self.shared);
+        let config = Arc::clone(&self.config);
+        let gate = Arc::clone(&self.gate);
+        if !shared.proxy_protocol {
+            let slot = match gate.admit(peer.ip()) {
+                Ok(slot) => slot,
+                Err(why) => return gate.refuse(stream, peer, why, &shared),
+            };
+            tokio::spawn(async move {
+                connection(shared, config, stream, peer, stop).await;
+                drop((slot, permit));
+            });
+            return;
+        }
+        tokio::spawn(async move {
+            let deadline = shared.limits.handshake_timeout;
+            let real = tokio::time::timeout(deadline, proxy::read_header(&mut stream, peer)).await;
+            let client = match real {
+                Ok(Ok(addr)) => addr,
+                Ok(Err(e)) => {
+                    tracing::info!(peer = %shared.log_ip.show(peer), error = %e, "refused: bad PROXY header");
+                    crate::metrics::get().refused("proxy_header");
+                    return;
+                }
+                Err(_) => {
+                    tracing::info!(peer = %shared.log_ip.show(peer), "refused: no PROXY header in time");
+                    crate::metrics::get().refused("proxy_header");
+                    return;
+                }
+            };
+            let slot = match gate.admit(client.ip()) {
+                Ok(slot) => slot,
+                Err(why) => return gate.refuse(stream, client, why, &shared),
+            };
+            connection(shared, config, stream, client, stop).await;
+            drop((slot, permit));
+        });
     }
 
     async fn shutdown(&self, stop: watch::Sender<bool>) {
@@ -325,13 +369,16 @@ async fn connection(
     peer: SocketAddr,
     stop: watch::Receiver<bool>,
 ) {
+    let metrics = crate::metrics::get();
+    metrics.connections_total.inc();
+    metrics.connections_active.inc();
     let ctl = Arc::new(ConnCtl::default());
     let id = shared.register(Arc::clone(&ctl));
-    let span = tracing::info_span!("conn", id, peer = %peer);
+    let span = tracing::info_span!("conn", id, peer = %shared.log_ip.show(peer));
     let limits = shared.limits.clone();
     let run = async {
         let handshake_deadline = Instant::now() + limits.handshake_timeout;
-        let handler = Conn::new(Arc::clone(&shared), Arc::clone(&ctl));
+        let handler = Conn::new(Arc::clone(&shared), Arc::clone(&ctl), span.clone());
         let stream = GuardedStream::new(stream, Arc::clone(&ctl));
         // Reading the client's version line happens here: bound it by the handshake deadline.
         let session = match tokio::time::timeout_at(
@@ -345,10 +392,7 @@ async fn connection(
                 tracing::debug!(error = %e, "handshake failed");
                 return "handshake failed";
             }
-            Err(_) => {
-                tracing::info!("handshake timeout");
-                return "handshake timeout";
-            }
+            Err(_) => return "handshake timeout",
         };
         let handle = session.handle();
         tokio::pin!(session);
@@ -365,9 +409,10 @@ async fn connection(
             };
             tokio::select! {
                 r = &mut session => {
-                    return match r {
-                        Ok(()) => "closed",
-                        Err(e) => {
+                    return match (r, ending) {
+                        (_, Some((reason, _))) => reason.label(),
+                        (Ok(()), None) => "closed",
+                        (Err(e), None) => {
                             tracing::debug!(error = %e, "session error");
                             if ctl.is_killed() { "cut" } else { "error" }
                         }
@@ -380,12 +425,11 @@ async fn connection(
                 }
                 _ = sleep_until(next) => {
                     let now = Instant::now();
-                    if let Some((reason, _)) = ending {
+                    if ending.is_some() {
+                        // The client did not leave after the notice: cut the socket; the
+                        // session future then ends with an error.
                         ctl.kill();
-                        tracing::info!(reason = ?reason, "connection cut after notice");
-                        // The session future now ends with an error.
                     } else if !authed {
-                        tracing::info!("handshake timeout");
                         ctl.kill();
                         return "handshake timeout";
                     } else if now >= Instant::from(ctl.started() + limits.max_session) {
@@ -399,15 +443,30 @@ async fn connection(
     };
     let started = std::time::Instant::now();
     let how = run.instrument(span.clone()).await;
+    let bytes_out = ctl.bytes_out.load(std::sync::atomic::Ordering::Relaxed);
+    let authed = ctl.authenticated.load(std::sync::atomic::Ordering::SeqCst);
+    let summary = ctl.summary.lock().map(|s| s.clone()).unwrap_or_default();
     span.in_scope(|| {
         tracing::info!(
             how,
+            client = %summary.client,
+            command = %summary.command,
+            term = %summary.term,
+            size = %summary.size,
             duration_ms = started.elapsed().as_millis() as u64,
-            bytes_out = ctl.bytes_out.load(std::sync::atomic::Ordering::Relaxed),
+            bytes_out,
             bytes_in = ctl.bytes_in.load(std::sync::atomic::Ordering::Relaxed),
             "connection ended"
         )
     });
+    metrics.connections_active.dec();
+    metrics.bytes_out.inc_by(bytes_out);
+    metrics
+        .session_seconds
+        .observe(started.elapsed().as_secs_f64());
+    if !authed {
+        metrics.handshake_failures.inc();
+    }
     shared.unregister(id);
 }
 

@@ -61,6 +61,8 @@ pub struct Conn {
     ctl: Arc<ConnCtl>,
     channels: Vec<Chan>,
     opened: usize,
+    /// The connection's span, so the handler's log lines carry the peer.
+    span: tracing::Span,
 }
 
 /// The handler's error: russh's, or a refused request.
@@ -71,12 +73,13 @@ pub enum SessionError {
 }
 
 impl Conn {
-    pub fn new(shared: Arc<Shared>, ctl: Arc<ConnCtl>) -> Conn {
+    pub fn new(shared: Arc<Shared>, ctl: Arc<ConnCtl>, span: tracing::Span) -> Conn {
         Conn {
             shared,
             ctl,
             channels: Vec::new(),
             opened: 0,
+            span,
         }
     }
 
@@ -140,7 +143,18 @@ impl Conn {
                 2,
             ),
         };
-        tracing::info!(kind = "exec", command = ?cmd, pty = pty.is_some(), exit, "session started");
+        let kind = cmd.kind();
+        self.span.in_scope(|| {
+            tracing::info!(
+                kind = "exec",
+                command = kind,
+                pty = pty.is_some(),
+                exit,
+                "session started"
+            )
+        });
+        self.ctl.note(|s| s.command = kind.to_owned());
+        crate::metrics::get().session(kind);
         // With a PTY the client's terminal is raw: lines need CR LF. vCard already has CR LF.
         let fix = |s: String| -> String {
             if pty.is_some() && !matches!(cmd, Command::Vcard) {
@@ -204,7 +218,7 @@ impl Conn {
             if !out.is_empty() {
                 session.data(id, out)?;
             }
-            tracing::info!("visitor quit");
+            self.span.in_scope(|| tracing::info!("visitor quit"));
             return self.finish_if_drained(id, session);
         }
         if session.has_pending_data(id) {
@@ -258,7 +272,13 @@ impl Handler for Conn {
         Ok(Auth::Accept)
     }
 
-    async fn auth_succeeded(&mut self, _session: &mut Session) -> Result<(), Self::Error> {
+    async fn auth_succeeded(&mut self, session: &mut Session) -> Result<(), Self::Error> {
+        let client: String = String::from_utf8_lossy(session.remote_sshid())
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(96)
+            .collect();
+        self.ctl.note(|s| s.client = client);
         self.ctl.authenticated.store(true, Ordering::SeqCst);
         self.ctl.touch();
         Ok(())
@@ -281,7 +301,8 @@ impl Handler for Conn {
         if open >= self.shared.limits.max_channels
             || self.opened >= 4 * self.shared.limits.max_channels
         {
-            tracing::info!("refused a session channel: too many");
+            self.span
+                .in_scope(|| tracing::info!("refused a session channel: too many"));
             reply
                 .reject(russh::ChannelOpenFailure::ResourceShortage)
                 .await;
@@ -319,7 +340,7 @@ impl Handler for Conn {
             return Ok(());
         }
         chan.pty = Some(Size::clamped(col_width, row_height));
-        chan.env.term = Some(term.chars().take(64).collect());
+        chan.env.term = Some(term.chars().filter(|c| !c.is_control()).take(64).collect());
         session.channel_success(channel)?;
         Ok(())
     }
@@ -398,7 +419,9 @@ impl Handler for Conn {
         name: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        tracing::info!(subsystem = %name.chars().take(32).collect::<String>(), "refused a subsystem");
+        let name: String = name.chars().filter(|c| !c.is_control()).take(32).collect();
+        self.span
+            .in_scope(|| tracing::info!(subsystem = %name, "refused a subsystem"));
         session.channel_failure(channel)?;
         Ok(())
     }
@@ -412,7 +435,8 @@ impl Handler for Conn {
         _x11_screen_number: u32,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        tracing::info!("refused X11 forwarding");
+        self.span
+            .in_scope(|| tracing::info!("refused X11 forwarding"));
         session.channel_failure(channel)?;
         Ok(())
     }
@@ -422,7 +446,8 @@ impl Handler for Conn {
         _channel: ChannelId,
         _session: &mut Session,
     ) -> Result<bool, Self::Error> {
-        tracing::info!("refused agent forwarding");
+        self.span
+            .in_scope(|| tracing::info!("refused agent forwarding"));
         Ok(false)
     }
 
@@ -432,7 +457,8 @@ impl Handler for Conn {
         _port: &mut u32,
         _session: &mut Session,
     ) -> Result<bool, Self::Error> {
-        tracing::info!("refused remote port forwarding");
+        self.span
+            .in_scope(|| tracing::info!("refused remote port forwarding"));
         Ok(false)
     }
 
@@ -447,7 +473,8 @@ impl Handler for Conn {
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
         drop(channel);
-        tracing::info!("refused local port forwarding");
+        self.span
+            .in_scope(|| tracing::info!("refused local port forwarding"));
         reply
             .reject(russh::ChannelOpenFailure::AdministrativelyProhibited)
             .await;
@@ -493,7 +520,12 @@ impl Handler for Conn {
             return Ok(());
         };
         if let Mode::Tui(tui) = &mut chan.mode {
+            let before = tui.app().tab;
             tui.input(data, &resume);
+            let after = tui.app().tab;
+            if after != before {
+                crate::metrics::get().tab_view(after.slug());
+            }
             self.pump(channel, session)?;
         }
         Ok(())

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use crate::config::Limits;
+use crate::config::{Limits, LogIp};
 use crate::conn::ConnCtl;
 use crate::resume::Resume;
 
@@ -13,6 +13,10 @@ use crate::resume::Resume;
 pub struct Shared {
     resume: RwLock<Arc<Resume>>,
     pub limits: Limits,
+    /// How client addresses are logged.
+    pub log_ip: LogIp,
+    /// Expect a PROXY protocol v2 header on every connection (behind a load balancer).
+    pub proxy_protocol: bool,
     conns: Mutex<HashMap<u64, Arc<ConnCtl>>>,
     next_id: AtomicU64,
     shutting_down: AtomicBool,
@@ -23,10 +27,24 @@ impl Shared {
         Shared {
             resume: RwLock::new(Arc::new(resume)),
             limits,
+            log_ip: LogIp::default(),
+            proxy_protocol: false,
             conns: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
             shutting_down: AtomicBool::new(false),
         }
+    }
+
+    /// Sets how addresses are logged.
+    pub fn with_log_ip(mut self, log_ip: LogIp) -> Shared {
+        self.log_ip = log_ip;
+        self
+    }
+
+    /// Turns PROXY protocol v2 on or off.
+    pub fn with_proxy_protocol(mut self, on: bool) -> Shared {
+        self.proxy_protocol = on;
+        self
     }
 
     /// The resume to show now.

@@ -1,0 +1,216 @@
+//! Prometheus metrics (prometheus-client) and a minimal HTTP endpoint that serves them.
+//!
+//! The endpoint answers `GET /metrics` (and `/`) on the address given with `--metrics`, meant for
+//! loopback. Counting is a few atomic adds per connection; nothing runs while sessions are idle.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct KindLabel {
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ReasonLabel {
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct TabLabel {
+    pub tab: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ResultLabel {
+    pub result: String,
+}
+
+/// Every metric the server keeps.
+pub struct Metrics {
+    pub connections_total: Counter,
+    pub connections_active: Gauge,
+    pub sessions: Family<KindLabel, Counter>,
+    pub refusals: Family<ReasonLabel, Counter>,
+    pub handshake_failures: Counter,
+    pub bytes_out: Counter,
+    pub session_seconds: Histogram,
+    pub tab_views: Family<TabLabel, Counter>,
+    pub reloads: Family<ResultLabel, Counter>,
+    registry: Registry,
+}
+
+impl Metrics {
+    fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("resume_ssh");
+        let m = Metrics {
+            connections_total: Counter::default(),
+            connections_active: Gauge::default(),
+            sessions: Family::default(),
+            refusals: Family::default(),
+            handshake_failures: Counter::default(),
+            bytes_out: Counter::default(),
+            session_seconds: Histogram::new(
+                [
+                    1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0,
+                ],
+            ),
+            tab_views: Family::default(),
+            reloads: Family::default(),
+            registry: Registry::default(),
+        };
+        registry.register(
+            "connections",
+            "Connections accepted",
+            m.connections_total.clone(),
+        );
+        registry.register(
+            "connections_active",
+            "Connections open now",
+            m.connections_active.clone(),
+        );
+        registry.register(
+            "sessions",
+            "Sessions started, by kind (tui or the exec command)",
+            m.sessions.clone(),
+        );
+        registry.register(
+            "refusals",
+            "Connections refused, by reason",
+            m.refusals.clone(),
+        );
+        registry.register(
+            "handshake_failures",
+            "Connections that never authenticated",
+            m.handshake_failures.clone(),
+        );
+        registry.register("bytes_out", "Bytes sent to clients", m.bytes_out.clone());
+        registry.register(
+            "connection_duration_seconds",
+            "How long connections lasted",
+            m.session_seconds.clone(),
+        );
+        registry.register("tab_views", "Tabs shown in the TUI", m.tab_views.clone());
+        registry.register("reloads", "Resume reloads, by result", m.reloads.clone());
+        Metrics { registry, ..m }
+    }
+
+    /// Prometheus text exposition of everything.
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
+        out
+    }
+
+    pub fn session(&self, kind: &str) {
+        self.sessions
+            .get_or_create(&KindLabel {
+                kind: kind.to_owned(),
+            })
+            .inc();
+    }
+
+    pub fn refused(&self, reason: &str) {
+        self.refusals
+            .get_or_create(&ReasonLabel {
+                reason: reason.to_owned(),
+            })
+            .inc();
+    }
+
+    pub fn tab_view(&self, tab: &str) {
+        self.tab_views
+            .get_or_create(&TabLabel {
+                tab: tab.to_owned(),
+            })
+            .inc();
+    }
+
+    pub fn reload(&self, ok: bool) {
+        let result = if ok { "ok" } else { "failed" };
+        self.reloads
+            .get_or_create(&ResultLabel {
+                result: result.to_owned(),
+            })
+            .inc();
+    }
+}
+
+/// The process-wide metrics.
+pub fn get() -> &'static Metrics {
+    static M: OnceLock<Metrics> = OnceLock::new();
+    M.get_or_init(Metrics::new)
+}
+
+/// Serves `/metrics` on the listener until the process ends. Requests are tiny and bounded.
+pub async fn serve(listener: TcpListener) {
+    let busy = Arc::new(tokio::sync::Semaphore::new(8));
+    loop {
+        let Ok((mut stream, _)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let Ok(permit) = Arc::clone(&busy).try_acquire_owned() else {
+            continue;
+        };
+        tokio::spawn(async move {
+            let _permit = permit;
+            let work = async {
+                let mut req = [0u8; 1024];
+                let n = stream.read(&mut req).await?;
+                let head = String::from_utf8_lossy(&req[..n]);
+                let path = head.split_whitespace().nth(1).unwrap_or("");
+                let (status, body) =
+                    if head.starts_with("GET ") && (path == "/metrics" || path == "/") {
+                        ("200 OK", get().encode())
+                    } else {
+                        ("404 Not Found", "not found\n".to_owned())
+                    };
+                let resp = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                stream.write_all(resp.as_bytes()).await?;
+                stream.shutdown().await
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(5), work).await;
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_counters() {
+        let m = Metrics::new();
+        m.connections_total.inc();
+        m.session("tui");
+        m.refused("per_ip");
+        m.reload(false);
+        let text = m.encode();
+        assert!(text.contains("resume_ssh_connections_total 1"), "{text}");
+        assert!(
+            text.contains("resume_ssh_sessions_total{kind=\"tui\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("resume_ssh_refusals_total{reason=\"per_ip\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("resume_ssh_reloads_total{result=\"failed\"} 1"),
+            "{text}"
+        );
+    }
+}
