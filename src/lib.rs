@@ -12,6 +12,7 @@ pub mod content;
 pub mod export;
 pub mod hostkey;
 pub mod metrics;
+pub mod preview;
 pub mod proxy;
 pub mod reload;
 pub mod render;

@@ -64,6 +64,13 @@ enum Cmd {
         #[arg(long)]
         help_overlay: bool,
     },
+    /// Show the UI in this terminal, redrawn when the resume file changes; q quits.
+    Preview {
+        #[arg(long, default_value = "resume.toml", env = "RESUME_SSH_RESUME")]
+        resume: PathBuf,
+        #[arg(long, default_value = "about")]
+        section: String,
+    },
     /// Print the host key's SHA256 fingerprint (the key must exist).
     Fingerprint {
         #[arg(
@@ -230,6 +237,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 RenderFormat::Ansi => render::ansi(&r, &opts),
             };
             write_stdout(&out)
+        }
+        Some(Cmd::Preview { resume, section }) => {
+            let tab = SectionId::from_slug(&section)
+                .with_context(|| format!("unknown section '{section}'"))?;
+            resume_ssh::preview::run(&resume, tab)?;
+            Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Fingerprint { host_key }) => {
             let key = hostkey::load(&host_key)?;

@@ -59,11 +59,9 @@ impl Metrics {
             refusals: Family::default(),
             handshake_failures: Counter::default(),
             bytes_out: Counter::default(),
-            session_seconds: Histogram::new(
-                [
-                    1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0,
-                ],
-            ),
+            session_seconds: Histogram::new([
+                1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0,
+            ]),
             tab_views: Family::default(),
             reloads: Family::default(),
             registry: Registry::default(),
