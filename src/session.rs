@@ -410,6 +410,9 @@ impl Handler for Conn {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         session.channel_success(channel)?;
+        if self.shared.test_hooks && data == b"__panic" {
+            panic!("test-only panic trigger");
+        }
         self.start(channel, Command::parse(data), session)
     }
 

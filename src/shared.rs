@@ -17,6 +17,8 @@ pub struct Shared {
     pub log_ip: LogIp,
     /// Expect a PROXY protocol v2 header on every connection (behind a load balancer).
     pub proxy_protocol: bool,
+    /// Tests only: the exec command `__panic` panics inside the session handler.
+    pub test_hooks: bool,
     conns: Mutex<HashMap<u64, Arc<ConnCtl>>>,
     next_id: AtomicU64,
     shutting_down: AtomicBool,
@@ -29,6 +31,7 @@ impl Shared {
             limits,
             log_ip: LogIp::default(),
             proxy_protocol: false,
+            test_hooks: false,
             conns: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
             shutting_down: AtomicBool::new(false),
@@ -44,6 +47,12 @@ impl Shared {
     /// Turns PROXY protocol v2 on or off.
     pub fn with_proxy_protocol(mut self, on: bool) -> Shared {
         self.proxy_protocol = on;
+        self
+    }
+
+    /// Enables test-only hooks (never set by the binary).
+    pub fn with_test_hooks(mut self) -> Shared {
+        self.test_hooks = true;
         self
     }
 
