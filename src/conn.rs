@@ -66,6 +66,10 @@ pub struct ConnCtl {
     last_input_ms: AtomicU64,
     /// Set once the connection is being ended from outside: the handler stops drawing.
     pub ending: AtomicBool,
+    /// Why it is being ended, and when the socket is cut if the client lingers.
+    end: Mutex<Option<(EndReason, Instant)>>,
+    /// The SSH session's handle, once the handshake has begun.
+    pub handle: Mutex<Option<Handle>>,
     /// The channel showing the TUI, for messages from outside the handler.
     pub tui: Mutex<Option<(ChannelId, Handle)>>,
     /// Filled in by the handler, logged when the connection ends.
@@ -83,6 +87,8 @@ impl Default for ConnCtl {
             authenticated: AtomicBool::new(false),
             last_input_ms: AtomicU64::new(0),
             ending: AtomicBool::new(false),
+            end: Mutex::new(None),
+            handle: Mutex::new(None),
             tui: Mutex::new(None),
             summary: Mutex::new(Summary::default()),
         }
@@ -98,6 +104,24 @@ impl ConnCtl {
 
     pub fn is_killed(&self) -> bool {
         self.killed.load(Ordering::SeqCst)
+    }
+
+    /// Marks the connection as ending for `why`; false if it already was.
+    pub fn begin_end(&self, why: EndReason, cut_at: Instant) -> bool {
+        let Ok(mut g) = self.end.lock() else {
+            return false;
+        };
+        if g.is_some() {
+            return false;
+        }
+        *g = Some((why, cut_at));
+        self.ending.store(true, Ordering::SeqCst);
+        true
+    }
+
+    /// Why and until when the connection is being ended, if it is.
+    pub fn end(&self) -> Option<(EndReason, Instant)> {
+        self.end.lock().ok().and_then(|g| *g)
     }
 
     /// Records input from the client now.

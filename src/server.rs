@@ -18,8 +18,8 @@ use russh::server::Config;
 use russh::{Preferred, SshId, cipher, compression, kex, mac};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, watch};
-use tokio::time::{Instant, sleep_until};
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::conn::{ConnCtl, EndReason, GuardedStream};
@@ -34,7 +34,7 @@ pub const SERVER_ID: &str = concat!("SSH-2.0-resume_ssh_", env!("CARGO_PKG_VERSI
 const MAX_REFUSALS_IN_FLIGHT: usize = 64;
 
 /// The russh configuration: modern algorithms only, Ed25519 host key, anonymous auth.
-pub fn ssh_config(key: PrivateKey, limits: &crate::config::Limits) -> Config {
+pub fn ssh_config(key: PrivateKey) -> Config {
     static KEX: &[kex::Name] = &[
         kex::MLKEM768X25519_SHA256,
         kex::CURVE25519,
@@ -65,9 +65,9 @@ pub fn ssh_config(key: PrivateKey, limits: &crate::config::Limits) -> Config {
             ..Preferred::default()
         },
         max_auth_attempts: 6,
-        // Our own deadlines (handshake, idle, maximum) end connections, with a message; this
-        // is only a backstop.
-        inactivity_timeout: Some(limits.idle_timeout + Duration::from_secs(60)),
+        // Deadlines (handshake, idle, maximum) are the server's sweep, with a message: russh
+        // keeps no timer per connection.
+        inactivity_timeout: None,
         keepalive_interval: None,
         nodelay: true,
         window_size: 256 * 1024,
@@ -236,7 +236,7 @@ impl Server {
         let limits = &shared.limits;
         let per_minute =
             NonZeroU32::new(limits.rate_per_ip_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
-        let config = Arc::new(ssh_config(key, limits));
+        let config = Arc::new(ssh_config(key));
         let gate = Gate {
             per_ip: Arc::new(PerIp {
                 open: Mutex::new(HashMap::new()),
@@ -262,20 +262,27 @@ impl Server {
         shutdown: impl std::future::Future<Output = ()>,
         mut on_tick: impl FnMut(),
     ) -> anyhow::Result<()> {
-        let (stop_tx, stop_rx) = watch::channel(false);
         tokio::pin!(shutdown);
-        let mut housekeeping = tokio::time::interval(Duration::from_secs(5));
+        // One timer for the whole server: deadlines are checked by sweeping the connection
+        // table, so idle sessions own no timers and cost nothing while idle.
+        let mut sweep = tokio::time::interval(Duration::from_secs(1));
+        sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut ticks = 0u64;
         loop {
             tokio::select! {
                 _ = &mut shutdown => break,
-                _ = housekeeping.tick() => {
-                    self.gate.rate.retain_recent();
+                _ = sweep.tick() => {
+                    self.reap();
+                    ticks += 1;
+                    if ticks % 10 == 0 {
+                        self.gate.rate.retain_recent();
+                    }
                     on_tick();
                 }
                 accepted = listener.accept() => {
                     on_tick();
                     match accepted {
-                        Ok((stream, peer)) => self.accept(stream, peer, stop_rx.clone()),
+                        Ok((stream, peer)) => self.accept(stream, peer),
                         Err(e) => {
                             // EMFILE and friends: back off briefly instead of spinning.
                             tracing::warn!(error = %e, "accept failed");
@@ -286,11 +293,43 @@ impl Server {
             }
         }
         drop(listener);
-        self.shutdown(stop_tx).await;
+        self.shutdown().await;
         Ok(())
     }
 
-    fn accept(&self, mut stream: TcpStream, peer: SocketAddr, stop: watch::Receiver<bool>) {
+    /// Applies the handshake, idle and session-length deadlines to every connection.
+    fn reap(&self) {
+        let limits = &self.shared.limits;
+        let now = std::time::Instant::now();
+        for ctl in self.shared.connections() {
+            if let Some((_, cut_at)) = ctl.end() {
+                if now >= cut_at {
+                    ctl.kill();
+                }
+                continue;
+            }
+            let authed = ctl.authenticated.load(std::sync::atomic::Ordering::SeqCst);
+            let why = if !authed {
+                if now >= ctl.started() + limits.handshake_timeout {
+                    // Nothing to say to a client that never authenticated: cut it now.
+                    ctl.begin_end(EndReason::HandshakeTimeout, now);
+                    ctl.kill();
+                }
+                continue;
+            } else if now >= ctl.started() + limits.max_session {
+                EndReason::MaxDuration
+            } else if now >= ctl.last_input() + limits.idle_timeout {
+                EndReason::Idle
+            } else {
+                continue;
+            };
+            if ctl.begin_end(why, now + END_NOTICE) {
+                tokio::spawn(end_session(ctl, why));
+            }
+        }
+    }
+
+    fn accept(&self, mut stream: TcpStream, peer: SocketAddr) {
         let _ = stream.set_nodelay(true);
         if self.shared.is_shutting_down() {
             return self
@@ -311,7 +350,7 @@ impl Server {
                 Err(why) => return gate.refuse(stream, peer, why, &shared),
             };
             tokio::spawn(async move {
-                connection(shared, config, stream, peer, stop).await;
+                connection(shared, config, stream, peer).await;
                 drop((slot, permit));
             });
             return;
@@ -336,16 +375,21 @@ impl Server {
                 Ok(slot) => slot,
                 Err(why) => return gate.refuse(stream, client, why, &shared),
             };
-            connection(shared, config, stream, client, stop).await;
+            connection(shared, config, stream, client).await;
             drop((slot, permit));
         });
     }
 
-    async fn shutdown(&self, stop: watch::Sender<bool>) {
+    async fn shutdown(&self) {
         self.shared.begin_shutdown();
         let open = self.shared.connection_count();
         tracing::info!(open, "shutting down: telling open sessions");
-        let _ = stop.send(true);
+        let cut_at = std::time::Instant::now() + self.shared.limits.shutdown_grace;
+        for ctl in self.shared.connections() {
+            if ctl.begin_end(EndReason::Shutdown, cut_at) {
+                tokio::spawn(end_session(ctl, EndReason::Shutdown));
+            }
+        }
         let deadline = Instant::now() + self.shared.limits.shutdown_grace;
         while self.shared.connection_count() > 0 && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -361,83 +405,42 @@ impl Server {
     }
 }
 
-/// One connection from accept to close.
-async fn connection(
-    shared: Arc<Shared>,
-    config: Arc<Config>,
-    stream: TcpStream,
-    peer: SocketAddr,
-    stop: watch::Receiver<bool>,
-) {
+/// One connection from accept to close. Deadlines and shutdown act on it from [`Server::reap`]
+/// and [`Server::shutdown`] through its [`ConnCtl`]; this task only runs it.
+async fn connection(shared: Arc<Shared>, config: Arc<Config>, stream: TcpStream, peer: SocketAddr) {
     let metrics = crate::metrics::get();
     metrics.connections_total.inc();
     metrics.connections_active.inc();
     let ctl = Arc::new(ConnCtl::default());
     let id = shared.register(Arc::clone(&ctl));
     let span = tracing::info_span!("conn", id, peer = %shared.log_ip.show(peer));
-    let limits = shared.limits.clone();
     let run = async {
-        let handshake_deadline = Instant::now() + limits.handshake_timeout;
         let handler = Conn::new(Arc::clone(&shared), Arc::clone(&ctl), span.clone());
         let stream = GuardedStream::new(stream, Arc::clone(&ctl));
-        // Reading the client's version line happens here: bound it by the handshake deadline.
-        let session = match tokio::time::timeout_at(
-            handshake_deadline,
-            russh::server::run_stream(config, stream, handler),
-        )
-        .await
-        {
-            Ok(Ok(s)) => s,
-            Ok(Err(e)) => {
+        let session = match russh::server::run_stream(config, stream, handler).await {
+            Ok(s) => s,
+            Err(e) => {
                 tracing::debug!(error = %e, "handshake failed");
-                return "handshake failed";
+                return if ctl.is_killed() {
+                    "handshake timeout"
+                } else {
+                    "handshake failed"
+                };
             }
-            Err(_) => return "handshake timeout",
         };
-        let handle = session.handle();
-        tokio::pin!(session);
-        let mut stop = stop;
-        let mut ending: Option<(EndReason, Instant)> = None;
-        loop {
-            let authed = ctl.authenticated.load(std::sync::atomic::Ordering::SeqCst);
-            let next = match ending {
-                Some((_, kill_at)) => kill_at,
-                None if !authed => handshake_deadline,
-                None => (ctl.last_input() + limits.idle_timeout)
-                    .min(ctl.started() + limits.max_session)
-                    .into(),
-            };
-            tokio::select! {
-                r = &mut session => {
-                    return match (r, ending) {
-                        (_, Some((reason, _))) => reason.label(),
-                        (Ok(()), None) => "closed",
-                        (Err(e), None) => {
-                            tracing::debug!(error = %e, "session error");
-                            if ctl.is_killed() { "cut" } else { "error" }
-                        }
-                    };
-                }
-                changed = stop.changed(), if ending.is_none() => {
-                    if changed.is_ok() && *stop.borrow() {
-                        ending = Some((EndReason::Shutdown, end_session(&ctl, &handle, EndReason::Shutdown).await));
-                    }
-                }
-                _ = sleep_until(next) => {
-                    let now = Instant::now();
-                    if ending.is_some() {
-                        // The client did not leave after the notice: cut the socket; the
-                        // session future then ends with an error.
-                        ctl.kill();
-                    } else if !authed {
-                        ctl.kill();
-                        return "handshake timeout";
-                    } else if now >= Instant::from(ctl.started() + limits.max_session) {
-                        ending = Some((EndReason::MaxDuration, end_session(&ctl, &handle, EndReason::MaxDuration).await));
-                    } else if now >= Instant::from(ctl.last_input() + limits.idle_timeout) {
-                        ending = Some((EndReason::Idle, end_session(&ctl, &handle, EndReason::Idle).await));
-                    }
-                }
+        if let Ok(mut g) = ctl.handle.lock() {
+            *g = Some(session.handle());
+        }
+        let result = session.await;
+        if let Ok(mut g) = ctl.handle.lock() {
+            *g = None;
+        }
+        match (result, ctl.end()) {
+            (_, Some((reason, _))) => reason.label(),
+            (Ok(()), None) => "closed",
+            (Err(e), None) => {
+                tracing::debug!(error = %e, "session error");
+                "error"
             }
         }
     };
@@ -470,26 +473,36 @@ async fn connection(
     shared.unregister(id);
 }
 
+/// How long a client gets to leave after being told its session ends.
+const END_NOTICE: Duration = Duration::from_secs(2);
+
 /// Tells a session it is being ended (restoring its terminal first if it shows the TUI), then
-/// asks the client to disconnect. Returns when to cut the socket if the client lingers.
-async fn end_session(ctl: &ConnCtl, handle: &russh::server::Handle, why: EndReason) -> Instant {
-    ctl.ending.store(true, std::sync::atomic::Ordering::SeqCst);
+/// asks the client to disconnect. The sweep cuts the socket if the client lingers.
+async fn end_session(ctl: Arc<ConnCtl>, why: EndReason) {
     if let Some((channel, h)) = ctl.tui_handle() {
+        // A TUI: restore the terminal, say why, and close the channel; OpenSSH then exits
+        // cleanly (status 0) and the sweep cuts the socket only if the client lingers.
         let mut out = terminal::LEAVE.to_vec();
         out.extend_from_slice(format!("\r\n{}\r\n", why.message()).as_bytes());
         let _ = h.data(channel, out).await;
         let _ = h.exit_status_request(channel, 0).await;
         let _ = h.eof(channel).await;
         let _ = h.close(channel).await;
+        return;
     }
-    let _ = handle
-        .disconnect(
-            russh::Disconnect::ByApplication,
-            why.message().to_owned(),
-            String::new(),
-        )
-        .await;
-    Instant::now() + Duration::from_secs(2)
+    let handle = ctl.handle.lock().ok().and_then(|g| g.clone());
+    match handle {
+        Some(h) => {
+            let _ = h
+                .disconnect(
+                    russh::Disconnect::ByApplication,
+                    why.message().to_owned(),
+                    String::new(),
+                )
+                .await;
+        }
+        None => ctl.kill(),
+    }
 }
 
 #[cfg(test)]

@@ -112,14 +112,17 @@ impl Conn {
             if let Ok(mut g) = self.ctl.tui.lock() {
                 *g = Some((id, session.handle()));
             }
-            tracing::info!(
-                kind = "tui",
-                section = tab.slug(),
-                cols = size.cols,
-                rows = size.rows,
-                term = chan.env.term.as_deref().unwrap_or(""),
-                "session started"
-            );
+            let term = chan.env.term.clone().unwrap_or_default();
+            self.span.in_scope(|| {
+                tracing::info!(kind = "tui", section = tab.slug(), cols = size.cols, rows = size.rows, term = %term, "session started")
+            });
+            self.ctl.note(|s| {
+                s.command = format!("tui:{}", tab.slug());
+                s.term = term;
+                s.size = format!("{}x{}", size.cols, size.rows);
+            });
+            crate::metrics::get().session("tui");
+            crate::metrics::get().tab_view(tab.slug());
             return self.pump(id, session);
         }
         let (out, err, exit) = match &cmd {

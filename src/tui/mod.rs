@@ -170,3 +170,112 @@ impl Tui {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::theme::ClientEnv;
+
+    fn first_frame(env: ClientEnv) -> String {
+        let resume = Arc::new(
+            Resume::parse(include_str!("../../resume.toml"), std::path::Path::new("r")).unwrap(),
+        );
+        let mut tui = Tui::new(SectionId::Skills, Size::new(100, 30), env.capabilities());
+        let mut out = Vec::new();
+        tui.frame(&resume, &mut out);
+        // Include a light-theme frame and the help overlay too.
+        tui.input(b"t?", &resume);
+        tui.frame(&resume, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    fn env(term: &str) -> ClientEnv {
+        ClientEnv {
+            term: Some(term.into()),
+            ..ClientEnv::default()
+        }
+    }
+
+    /// SGR parameters used in the output (each `ESC [ ... m`).
+    fn sgr_params(s: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut rest = s;
+        while let Some(i) = rest.find("\x1b[") {
+            rest = &rest[i + 2..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+                .unwrap_or(rest.len());
+            if rest[end..].starts_with('m') {
+                out.push(rest[..end].to_owned());
+            }
+            rest = &rest[end..];
+        }
+        out
+    }
+
+    #[test]
+    fn truecolor_uses_rgb() {
+        let mut e = env("xterm-256color");
+        e.colorterm = Some("truecolor".into());
+        let s = first_frame(e);
+        assert!(s.contains("38;2;"), "no RGB colour in truecolor mode");
+        assert!(!s.contains("38;5;"));
+    }
+
+    #[test]
+    fn ansi256_uses_indexed_only() {
+        let s = first_frame(env("xterm-256color"));
+        assert!(s.contains("38;5;"));
+        assert!(
+            !s.contains("38;2;") && !s.contains("48;2;"),
+            "RGB in 256 mode"
+        );
+    }
+
+    #[test]
+    fn ansi16_uses_basic_colours_only() {
+        let s = first_frame(env("xterm"));
+        assert!(!s.contains("38;5;") && !s.contains("38;2;") && !s.contains("48;5;"));
+        let params = sgr_params(&s);
+        assert!(params.iter().any(|p| {
+            p.split(';')
+                .any(|n| matches!(n.parse::<u8>(), Ok(30..=37 | 90..=97)))
+        }));
+    }
+
+    #[test]
+    fn monochrome_terminals_get_no_colour() {
+        for e in [env("vt100"), {
+            let mut e = env("xterm-256color");
+            e.no_color = true;
+            e
+        }] {
+            let s = first_frame(e);
+            for p in sgr_params(&s) {
+                for n in p.split(';').filter(|n| !n.is_empty()) {
+                    let n: u8 = n.parse().unwrap();
+                    assert!(
+                        matches!(n, 0 | 1 | 4 | 7),
+                        "colour or odd attribute {n} in {p}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn dumb_gets_no_sgr_at_all() {
+        let s = first_frame(env("dumb"));
+        assert!(sgr_params(&s).is_empty(), "{:?}", sgr_params(&s));
+        // And ASCII only: no box drawing.
+        assert!(!s.contains('─') && !s.contains('│') && !s.contains('•'));
+    }
+
+    #[test]
+    fn non_utf8_locale_gets_ascii() {
+        let mut e = env("xterm-256color");
+        e.lang = Some("en_US.ISO-8859-1".into());
+        let s = first_frame(e);
+        assert!(!s.contains('─') && !s.contains('╭') && !s.contains('•'));
+    }
+}
