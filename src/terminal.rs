@@ -55,7 +55,7 @@ pub const ENTER: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[?1000h\x1b[?1006h\x1b[?2004h
 /// Undoes [`ENTER`] in reverse order; leaves the primary screen as it was.
 pub const LEAVE: &[u8] = b"\x1b[?2004l\x1b[?1006l\x1b[?1000l\x1b[?25h\x1b[?1049l";
 /// Clears the screen before a full redraw.
-const CLEAR: &[u8] = b"\x1b[H\x1b[2J";
+pub const CLEAR: &[u8] = b"\x1b[H\x1b[2J";
 
 /// A full redraw: clear, then every cell that differs from a blank screen.
 pub fn encode_full(next: &Buffer, out: &mut Vec<u8>) {

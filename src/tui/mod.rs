@@ -133,19 +133,21 @@ impl Tui {
             next.resize(rect);
             next.reset();
             self.draw(&self.app, resume, next);
+            prev.resize(rect);
+            prev.reset();
             match &self.shown {
                 Some(shown) if shown.app.size == self.app.size => {
-                    prev.resize(rect);
-                    prev.reset();
                     self.draw(&shown.app, &shown.resume, prev);
-                    terminal::encode_diff(prev, next, out);
                 }
-                Some(_) => terminal::encode_full(next, out),
+                // A new size (the client's terminal may have reflowed) or the first frame:
+                // clear, then draw everything that is not blank.
+                Some(_) => out.extend_from_slice(terminal::CLEAR),
                 None => {
                     out.extend_from_slice(terminal::ENTER);
-                    terminal::encode_full(next, out);
+                    out.extend_from_slice(terminal::CLEAR);
                 }
             }
+            terminal::encode_diff(prev, next, out);
         });
         self.shown = Some(Shown {
             app: self.app,
