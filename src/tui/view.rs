@@ -103,9 +103,13 @@ pub fn body_height(size: Size, resume: &Resume) -> u16 {
     areas(size, resume).body.height.saturating_sub(2)
 }
 
-/// Width of the wrapped body text (inside borders, one column of padding each side, scrollbar).
+/// The longest comfortable line of body text; wider screens centre the text column.
+const MAX_MEASURE: u16 = 100;
+
+/// Width of the wrapped body text (inside borders, one column of padding each side, scrollbar),
+/// at most [`MAX_MEASURE`].
 fn text_width(size: Size) -> usize {
-    usize::from(size.cols.saturating_sub(4)).max(10)
+    usize::from(size.cols.saturating_sub(4).min(MAX_MEASURE)).max(10)
 }
 
 fn body_lines(size: Size, resume: &Resume, unicode: bool, tab: SectionId) -> Vec<content::Line> {
@@ -337,10 +341,12 @@ fn render_body(area: Rect, app: &App, ctx: &ViewCtx, buf: &mut Buffer) {
         .title_bottom(TLine::styled(position, t.footer).right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);
+    let tw = text_width(size) as u16;
+    let room = inner.width.saturating_sub(2);
     let text_area = Rect::new(
-        inner.x + 1,
+        inner.x + 1 + room.saturating_sub(tw) / 2,
         inner.y,
-        inner.width.saturating_sub(2),
+        tw.min(room),
         inner.height,
     );
     let visible: Vec<TLine> = lines[offset..end]
@@ -575,6 +581,45 @@ mod tests {
         assert!(s.contains("6+ years architecting backend platforms"));
         assert!(s.contains("? help"));
         assert!(s.contains(" of "), "position indicator: {s}");
+    }
+
+    #[test]
+    fn through_ratatui_test_backend_at_120x40() {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        let r = resume();
+        let caps = Capabilities {
+            depth: ColorDepth::TrueColor,
+            unicode: true,
+        };
+        let theme = Theme::new(caps, false, &ThemeConfig::default());
+        let ctx = ViewCtx {
+            resume: &r,
+            theme: &theme,
+            unicode: true,
+        };
+        for (w, h, tab, expect) in [
+            (
+                80,
+                24,
+                SectionId::CaseStudies,
+                "Distributed Contact Management at Scale",
+            ),
+            (120, 40, SectionId::Contact, "arunavmalhotra1998@gmail.com"),
+        ] {
+            let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+            let app = App::new(tab, Size::new(w, h));
+            term.draw(|f| render(&app, &ctx, f.buffer_mut())).unwrap();
+            let text: String = term
+                .backend()
+                .buffer()
+                .content()
+                .iter()
+                .map(|c| c.symbol())
+                .collect();
+            assert!(text.contains(expect), "{w}x{h}: {expect}");
+            assert!(text.contains("Arunav Malhotra"));
+        }
     }
 
     #[test]
