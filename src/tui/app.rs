@@ -28,6 +28,8 @@ pub struct App {
 pub struct Ctx<'a> {
     pub resume: &'a Resume,
     pub unicode: bool,
+    /// Layout numbers for the app's current size (see [`view::geometry`]).
+    pub geometry: &'a view::Geometry,
 }
 
 impl App {
@@ -64,7 +66,8 @@ impl App {
         }
     }
 
-    /// A new terminal size: keeps each tab's scroll within the new content.
+    /// A new terminal size: keeps each tab's scroll within the new content. `ctx.geometry` must
+    /// be the new size's.
     pub fn resize(&mut self, size: Size, ctx: &Ctx) {
         self.size = size;
         self.clamp_all(ctx);
@@ -86,7 +89,10 @@ impl App {
 
     fn key(&mut self, k: KeyEvent, ctx: &Ctx) {
         let ctrl = k.modifiers.contains(KeyModifiers::CTRL);
-        if ctrl && matches!(k.code, KeyCode::Char('c' | 'd')) || k.code == KeyCode::Char('q') {
+        let plain = !ctrl && !k.modifiers.contains(KeyModifiers::ALT);
+        if ctrl && matches!(k.code, KeyCode::Char('c' | 'd'))
+            || plain && k.code == KeyCode::Char('q')
+        {
             self.quit = true;
             return;
         }
@@ -99,7 +105,7 @@ impl App {
             }
             return;
         }
-        let page = i32::from(view::body_height(self.size, ctx.resume)).max(2) - 1;
+        let page = i32::from(ctx.geometry.body_height).max(2) - 1;
         match k.code {
             KeyCode::Esc => self.quit = true,
             KeyCode::Char('?') => self.help = true,
@@ -132,7 +138,7 @@ impl App {
     }
 
     fn scroll_by(&mut self, delta: i32, ctx: &Ctx) {
-        let max = view::max_scroll(self.size, ctx.resume, ctx.unicode, self.tab);
+        let max = ctx.geometry.max_scroll[self.tab.index()];
         let slot = &mut self.scroll[self.tab.index()];
         let next = (i64::from(*slot) + i64::from(delta)).clamp(0, i64::from(max));
         *slot = u16::try_from(next).unwrap_or(0);
@@ -154,9 +160,11 @@ mod tests {
     }
 
     fn press(app: &mut App, code: KeyCode, r: &Resume) {
+        let g = view::geometry(app.size, r, true);
         let ctx = Ctx {
             resume: r,
             unicode: true,
+            geometry: &g,
         };
         app.update(&Event::Key(KeyEvent::new(code)), &ctx);
     }
@@ -173,9 +181,11 @@ mod tests {
         assert_eq!(app.tab, SectionId::CaseStudies);
         press(&mut app, KeyCode::Char('9'), &r);
         assert_eq!(app.tab, SectionId::CaseStudies);
+        let g = view::geometry(app.size, &r, true);
         let ctx = Ctx {
             resume: &r,
             unicode: true,
+            geometry: &g,
         };
         app.update(
             &Event::Key(KeyEvent::new(KeyCode::Tab).modifiers(KeyModifiers::SHIFT)),
@@ -216,9 +226,11 @@ mod tests {
         press(&mut app, KeyCode::Esc, &r);
         assert!(app.quit);
         let mut app = App::new(SectionId::About, Size::new(80, 24));
+        let g = view::geometry(app.size, &r, true);
         let ctx = Ctx {
             resume: &r,
             unicode: true,
+            geometry: &g,
         };
         app.update(
             &Event::Key(KeyEvent::new(KeyCode::Char('d')).modifiers(KeyModifiers::CTRL)),
@@ -230,12 +242,14 @@ mod tests {
     #[test]
     fn resize_keeps_scroll_in_range() {
         let r = resume();
+        let mut app = App::new(SectionId::Experience, Size::new(40, 12));
+        press(&mut app, KeyCode::End, &r);
+        let g = view::geometry(Size::new(200, 60), &r, true);
         let ctx = Ctx {
             resume: &r,
             unicode: true,
+            geometry: &g,
         };
-        let mut app = App::new(SectionId::Experience, Size::new(40, 12));
-        press(&mut app, KeyCode::End, &r);
         app.resize(Size::new(200, 60), &ctx);
         assert_eq!(
             app.offset(),

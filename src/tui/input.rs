@@ -83,7 +83,17 @@ impl InputParser {
                     self.buf.clear();
                 }
                 Ok(None) => {}
-                Err(_) => self.buf.clear(),
+                Err(_) => {
+                    // If the last byte cannot belong to the broken sequence, it may start
+                    // something valid: a broken UTF-8 character followed by `q` still gives `q`,
+                    // but the final byte of an unknown escape sequence (`ESC [ 0 n`) is dropped.
+                    let in_sequence = self.buf[0] == 0x1b && (0x20..0x7f).contains(&b);
+                    let refeed = self.buf.len() > 1 && !in_sequence;
+                    self.buf.clear();
+                    if refeed {
+                        self.feed(&[b], out);
+                    }
+                }
             }
         }
     }
@@ -225,6 +235,14 @@ mod tests {
         let m = out[1].as_mouse().unwrap();
         assert_eq!(m.kind, MouseEventKind::Down(MouseButton::Left));
         assert_eq!((m.column, m.row), (2, 1));
+    }
+
+    #[test]
+    fn a_broken_character_does_not_eat_the_next_key() {
+        for bad in [&b"\xe9"[..], b"\xc3", b"\xe2\x82"] {
+            let out = parse_chunks(&[bad, b"q"]);
+            assert_eq!(out.last(), Some(&key(KeyCode::Char('q'))), "{bad:?}");
+        }
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub struct Tui {
     caps: Capabilities,
     shown: Option<Shown>,
     events: Vec<terminput::Event>,
+    /// Layout numbers for the current size and resume (the resume is kept so its address cannot
+    /// be reused by another while cached).
+    geometry: Option<(Size, Arc<Resume>, view::Geometry)>,
 }
 
 thread_local! {
@@ -51,6 +54,7 @@ impl Tui {
             caps,
             shown: None,
             events: Vec::new(),
+            geometry: None,
         }
     }
 
@@ -58,15 +62,21 @@ impl Tui {
         &self.app
     }
 
-    fn ctx<'a>(&self, resume: &'a Resume) -> Ctx<'a> {
-        Ctx {
-            resume,
-            unicode: self.caps.unicode,
+    /// The geometry for the app's current size and `resume`, computed only when they change.
+    fn geometry(&mut self, resume: &Arc<Resume>) -> view::Geometry {
+        let size = self.app.size;
+        match &self.geometry {
+            Some((s, r, g)) if *s == size && Arc::ptr_eq(r, resume) => *g,
+            _ => {
+                let g = view::geometry(size, resume, self.caps.unicode);
+                self.geometry = Some((size, Arc::clone(resume), g));
+                g
+            }
         }
     }
 
     /// Feeds client bytes through the parser into the app.
-    pub fn input(&mut self, bytes: &[u8], resume: &Resume) {
+    pub fn input(&mut self, bytes: &[u8], resume: &Arc<Resume>) {
         let mut events = std::mem::take(&mut self.events);
         self.parser.feed(bytes, &mut events);
         self.apply(&mut events, resume);
@@ -80,15 +90,23 @@ impl Tui {
     }
 
     /// Resolves pending input after a pause (a lone ESC becomes the Esc key).
-    pub fn flush_input(&mut self, resume: &Resume) {
+    pub fn flush_input(&mut self, resume: &Arc<Resume>) {
         let mut events = std::mem::take(&mut self.events);
         self.parser.flush(&mut events);
         self.apply(&mut events, resume);
         self.events = events;
     }
 
-    fn apply(&mut self, events: &mut Vec<terminput::Event>, resume: &Resume) {
-        let ctx = self.ctx(resume);
+    fn apply(&mut self, events: &mut Vec<terminput::Event>, resume: &Arc<Resume>) {
+        if events.is_empty() {
+            return;
+        }
+        let geometry = self.geometry(resume);
+        let ctx = Ctx {
+            resume,
+            unicode: self.caps.unicode,
+            geometry: &geometry,
+        };
         for ev in events.drain(..) {
             if self.app.quit {
                 break;
@@ -98,14 +116,25 @@ impl Tui {
     }
 
     /// The client's terminal changed size.
-    pub fn resize(&mut self, size: Size, resume: &Resume) {
-        let ctx = self.ctx(resume);
+    pub fn resize(&mut self, size: Size, resume: &Arc<Resume>) {
+        self.app.size = size;
+        let geometry = self.geometry(resume);
+        let ctx = Ctx {
+            resume,
+            unicode: self.caps.unicode,
+            geometry: &geometry,
+        };
         self.app.resize(size, &ctx);
     }
 
     /// A new resume was loaded: keep the tab, clamp scroll positions.
-    pub fn reload(&mut self, resume: &Resume) {
-        let ctx = self.ctx(resume);
+    pub fn reload(&mut self, resume: &Arc<Resume>) {
+        let geometry = self.geometry(resume);
+        let ctx = Ctx {
+            resume,
+            unicode: self.caps.unicode,
+            geometry: &geometry,
+        };
         self.app.reload(&ctx);
     }
 

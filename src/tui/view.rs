@@ -121,6 +121,26 @@ fn body_lines(size: Size, resume: &Resume, unicode: bool, tab: SectionId) -> Vec
     content::wrap(&content::section(resume, tab), text_width(size), style)
 }
 
+/// The numbers input handling needs, for one size, resume and character set: computed once
+/// when one of them changes, so a flood of scroll keys costs no re-wrapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Geometry {
+    pub body_height: u16,
+    pub max_scroll: [u16; SectionId::ALL.len()],
+}
+
+/// Computes [`Geometry`] (wraps every section once).
+pub fn geometry(size: Size, resume: &Resume, unicode: bool) -> Geometry {
+    let mut max_scroll = [0; SectionId::ALL.len()];
+    for id in SectionId::ALL {
+        max_scroll[id.index()] = self::max_scroll(size, resume, unicode, id);
+    }
+    Geometry {
+        body_height: body_height(size, resume),
+        max_scroll,
+    }
+}
+
 /// The largest useful scroll offset of a tab at this size.
 pub fn max_scroll(size: Size, resume: &Resume, unicode: bool, tab: SectionId) -> u16 {
     if too_small(size) {

@@ -1,0 +1,302 @@
+#!/usr/bin/env bash
+# Compares, in ONE run on loopback: (a) a bare russh server (examples/bare_server.rs), (b)
+# resume-ssh (release build) and (c) OpenSSH sshd with a ForceCommand that prints the resume.
+#
+#   bench/compare.sh                 # full run: 3 rounds, idle N=1000 and 5000, 10,000 hold check
+#   bench/compare.sh --quick         # ~1 minute smoke run (1 round, short, small N, no sshd)
+#   bench/compare.sh --no-sshd       # skip OpenSSH
+#
+# Options: --rounds R (3), --duration S (10, seconds of each handshake run), --concurrency C (4),
+# --idle "1000 5000", --hold S (10), --hold-check N (10000, 0 = skip), --no-pin, --no-build,
+# --out DIR (target/bench-results/<time>), --candidate PATH (a second resume-ssh binary, e.g. a
+# build with a proposed fix, measured side by side under the label "candidate").
+#
+# What it does, and why:
+# - Servers are pinned to CPU 0 and loadgen to CPU 1 with taskset (--no-pin to turn off): on a
+#   2-core machine this keeps client crypto from competing with the server being measured.
+# - Server CPU = delta of utime+stime+cutime+cstime (/proc/PID/stat) over a run / sessions done;
+#   cutime/cstime count sshd's reaped per-connection children (and the ForceCommand).
+# - The client forces curve25519-sha256 (resume-ssh and the bare server prefer mlkem768x25519
+#   first; sshd gets the same), so all three do the same key exchange.
+# - resume-ssh gets big --max-per-ip/--rate-per-minute/--max-connections: every session comes
+#   from 127.0.0.1, and the defaults (10 per address, 30 per minute) would refuse the load.
+# - Rounds interleave the servers (bare, resume-ssh, sshd, bare, ...) so drift from other load
+#   on the machine hits all of them alike; the summary gives medians and [min–max].
+# - Idle runs start each server afresh, so RSS growth is not hidden by memory freed earlier.
+# - sshd: needs root and openssh-server (installed with apt-get if missing). A throwaway user
+#   `resumebench` with an empty password is created (PermitEmptyPasswords yes, UsePAM no) so that
+#   SSH "none" authentication succeeds as it does for resume-ssh. sshd runs with its own config,
+#   host key and pid file in a temp dir, on 127.0.0.1 only.
+#
+# Every load loop is bounded in sessions and time, and every server started here is stopped (by
+# its PID) on exit.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+ROUNDS=3
+DURATION=10
+CONCURRENCY=4
+IDLE_NS="1000 5000"
+HOLD=10
+HOLD_CHECK=10000
+PIN=1
+BUILD=1
+SSHD=1
+OUT=""
+CAND=""
+KEYS_SESSIONS=50
+LAT_SESSIONS=300
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) ROUNDS=1; DURATION=3; IDLE_NS="300"; HOLD=3; HOLD_CHECK=0; SSHD=0; KEYS_SESSIONS=5; LAT_SESSIONS=50 ;;
+        --rounds) ROUNDS=$2; shift ;;
+        --duration) DURATION=$2; shift ;;
+        --concurrency) CONCURRENCY=$2; shift ;;
+        --idle) IDLE_NS=$2; shift ;;
+        --hold) HOLD=$2; shift ;;
+        --hold-check) HOLD_CHECK=$2; shift ;;
+        --no-pin) PIN=0 ;;
+        --no-build) BUILD=0 ;;
+        --no-sshd) SSHD=0 ;;
+        --out) OUT=$2; shift ;;
+        --candidate) CAND=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+BASE=${BENCH_PORT_BASE:-24100}
+PORT_BARE=$BASE
+PORT_RS=$((BASE + 1))
+PORT_SSHD=$((BASE + 2))
+PORT_CAND=$((BASE + 3))
+OUT=${OUT:-$ROOT/target/bench-results/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT"
+TMP=$(mktemp -d /tmp/resume-bench.XXXXXX)
+RESULTS=$OUT/results.jsonl
+: > "$RESULTS"
+
+# Both servers and loadgen need many sockets (10,000 sessions); go as high as allowed.
+HARD=$(ulimit -Hn)
+if [ "$HARD" = unlimited ] || [ "$HARD" -ge 65536 ]; then ulimit -n 65536; else ulimit -n "$HARD"; fi
+
+if [ "$PIN" = 1 ] && [ "$(nproc)" -ge 2 ]; then
+    SRV=(taskset -c 0)
+    CLI=(taskset -c 1)
+else
+    SRV=()
+    CLI=()
+fi
+
+PIDS=()
+cleanup() {
+    for p in "${PIDS[@]:-}"; do
+        [ -n "$p" ] && kill -TERM "$p" 2>/dev/null || true
+    done
+    sleep 0.5
+    for p in "${PIDS[@]:-}"; do
+        [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || true
+    done
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+if [ "$BUILD" = 1 ]; then
+    log "building release binaries"
+    cargo build --release --bins --examples >&2
+fi
+# Copies, so that another build of target/release during the run cannot swap binaries under it.
+mkdir -p "$TMP/bin/examples"
+cp "$ROOT/target/release/resume-ssh" "$ROOT/target/release/loadgen" "$TMP/bin/"
+cp "$ROOT/target/release/examples/bare_server" "$TMP/bin/examples/"
+if [ -n "$CAND" ]; then cp "$CAND" "$TMP/bin/candidate-resume-ssh"; fi
+chmod 755 "$TMP" "$TMP/bin" "$TMP/bin/examples"
+BIN=$TMP/bin
+RESUME=$ROOT/resume.toml
+LOADGEN=("${CLI[@]}" "$BIN/loadgen")
+
+wait_port() { # port pid
+    for _ in $(seq 1 100); do
+        if ! kill -0 "$2" 2>/dev/null; then return 1; fi
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    return 1
+}
+
+stop_pid() {
+    kill -TERM "$1" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+    kill -KILL "$1" 2>/dev/null || true
+}
+
+start_bare() {
+    "${SRV[@]}" "$BIN/examples/bare_server" --listen "127.0.0.1:$PORT_BARE" --host-key "$TMP/bare_key" \
+        --resume "$RESUME" --max-seconds 7200 >>"$OUT/bare.log" 2>&1 &
+    BARE_PID=$!
+    PIDS+=("$BARE_PID")
+    wait_port "$PORT_BARE" "$BARE_PID" || { log "bare server did not start"; cat "$OUT/bare.log" >&2; exit 1; }
+}
+
+start_resume_ssh() { # binary port log: sets LAST_PID
+    "${SRV[@]}" "$1" serve --listen "127.0.0.1:$2" --host-key "$TMP/rs_key" \
+        --resume "$RESUME" --no-watch --max-per-ip 1000000 --rate-per-minute 1000000000 \
+        --max-connections 1000000 >>"$3" 2>&1 &
+    LAST_PID=$!
+    PIDS+=("$LAST_PID")
+    wait_port "$2" "$LAST_PID" || { log "$1 did not start"; tail -n 20 "$3" >&2; exit 1; }
+}
+start_rs() { start_resume_ssh "$BIN/resume-ssh" "$PORT_RS" "$OUT/resume-ssh.log"; RS_PID=$LAST_PID; }
+start_cand() { start_resume_ssh "$BIN/candidate-resume-ssh" "$PORT_CAND" "$OUT/candidate.log"; CAND_PID=$LAST_PID; }
+
+SSHD_PID=""
+start_sshd() {
+    if [ "$(id -u)" != 0 ]; then log "sshd: needs root; skipped"; SSHD=0; return; fi
+    if [ ! -x /usr/sbin/sshd ]; then
+        log "installing openssh-server"
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server) >&2 \
+            || { log "sshd: cannot install; skipped"; SSHD=0; return; }
+    fi
+    id resumebench >/dev/null 2>&1 || useradd -M -d /tmp -s /bin/sh resumebench
+    passwd -d resumebench >/dev/null
+    mkdir -p /run/sshd
+    ssh-keygen -q -t ed25519 -N '' -f "$TMP/sshd_host_ed25519_key"
+    cat >"$TMP/sshd_config" <<EOF
+ListenAddress 127.0.0.1
+HostKey $TMP/sshd_host_ed25519_key
+PidFile $TMP/sshd.pid
+UsePAM no
+PermitEmptyPasswords yes
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+PubkeyAuthentication no
+AuthorizedKeysFile none
+AllowUsers resumebench
+PermitRootLogin no
+StrictModes no
+UseDNS no
+PrintMotd no
+PrintLastLog no
+MaxStartups 200:30:400
+MaxAuthTries 6
+LogLevel ERROR
+ForceCommand $BIN/resume-ssh export plain --resume $RESUME
+EOF
+    "${SRV[@]}" /usr/sbin/sshd -D -e -f "$TMP/sshd_config" -p "$PORT_SSHD" >>"$OUT/sshd.log" 2>&1 &
+    SSHD_PID=$!
+    PIDS+=("$SSHD_PID")
+    wait_port "$PORT_SSHD" "$SSHD_PID" || { log "sshd did not start"; cat "$OUT/sshd.log" >&2; SSHD=0; }
+}
+
+record() { # label round: reads one JSON line from stdin, tags it, appends it
+    python3 -c '
+import json, sys
+v = json.loads(sys.stdin.read().strip().splitlines()[-1])
+v["label"], v["round"] = sys.argv[1], int(sys.argv[2])
+print(json.dumps(v))' "$1" "$2" >>"$RESULTS"
+}
+
+KEX=(--force-kex curve25519-sha256)
+
+run_lg() { # label round command...: runs loadgen, records its JSON; a failed run is logged, not fatal
+    local label=$1 round=$2
+    shift 2
+    if "$@" >"$TMP/out.json" 2>>"$OUT/loadgen.err"; then
+        record "$label" "$round" <"$TMP/out.json"
+    else
+        log "$label (round $round): loadgen failed"
+        tail -n 5 "$OUT/loadgen.err" >&2
+    fi
+}
+
+{
+    echo "date: $(date -Is)"
+    echo "nproc: $(nproc)"
+    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+    echo "kernel: $(uname -r)"
+    echo "git: $(git rev-parse --short HEAD 2>/dev/null) $(git status --porcelain 2>/dev/null | grep -c . ) changed files"
+    echo "uptime at start: $(uptime)"
+    echo "pinning: ${SRV[*]:-none} / ${CLI[*]:-none}"
+    echo "resume-ssh binary: $(stat -c '%y' "$ROOT/target/release/resume-ssh")"
+    if [ -n "$CAND" ]; then echo "candidate: $CAND ($(stat -c '%y' "$CAND"))"; fi
+} >"$OUT/machine.txt"
+cat "$OUT/machine.txt" >&2
+
+# --- Handshake: full sessions, servers side by side, interleaved rounds -------------------------
+start_bare
+start_rs
+if [ -n "$CAND" ]; then start_cand; fi
+if [ "$SSHD" = 1 ]; then start_sshd; fi
+for r in $(seq 1 "$ROUNDS"); do
+    log "round $r/$ROUNDS: handshake (concurrency $CONCURRENCY, ${DURATION}s each)"
+    run_lg bare "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_BARE" --server-pid "$BARE_PID" "${KEX[@]}" \
+        --concurrency "$CONCURRENCY" --duration "$DURATION" --json
+    run_lg resume-ssh "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_RS" --server-pid "$RS_PID" "${KEX[@]}" \
+        --concurrency "$CONCURRENCY" --duration "$DURATION" --json
+    if [ -n "$CAND" ]; then
+        run_lg candidate "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_CAND" --server-pid "$CAND_PID" "${KEX[@]}" \
+            --concurrency "$CONCURRENCY" --duration "$DURATION" --json
+    fi
+    if [ "$SSHD" = 1 ]; then
+        run_lg sshd "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_SSHD" --server-pid "$SSHD_PID" "${KEX[@]}" \
+            --user resumebench --until close --concurrency "$CONCURRENCY" --duration "$DURATION" \
+            --json
+    fi
+    log "round $r/$ROUNDS: latency, one session at a time"
+    run_lg bare-c1 "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_BARE" --server-pid "$BARE_PID" "${KEX[@]}" \
+        --concurrency 1 --duration 30 --max-sessions "$LAT_SESSIONS" --json
+    run_lg resume-ssh-c1 "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_RS" --server-pid "$RS_PID" "${KEX[@]}" \
+        --concurrency 1 --duration 30 --max-sessions "$LAT_SESSIONS" --json
+    if [ -n "$CAND" ]; then
+        run_lg candidate-c1 "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_CAND" --server-pid "$CAND_PID" "${KEX[@]}" \
+            --concurrency 1 --duration 30 --max-sessions "$LAT_SESSIONS" --json
+    fi
+    run_lg inproc "$r" "$BIN/loadgen" inproc --resume "$RESUME" "${KEX[@]}" --sessions "$LAT_SESSIONS" --json
+    run_lg inproc-default-kex "$r" "$BIN/loadgen" inproc --resume "$RESUME" --sessions "$LAT_SESSIONS" --json
+    log "round $r/$ROUNDS: keys"
+    run_lg resume-ssh-keys "$r" "${LOADGEN[@]}" keys --addr "127.0.0.1:$PORT_RS" --server-pid "$RS_PID" "${KEX[@]}" \
+        --sessions "$KEYS_SESSIONS" --json
+    if [ -n "$CAND" ]; then
+        run_lg candidate-keys "$r" "${LOADGEN[@]}" keys --addr "127.0.0.1:$PORT_CAND" --server-pid "$CAND_PID" "${KEX[@]}" \
+            --sessions "$KEYS_SESSIONS" --json
+    fi
+done
+if [ -n "$SSHD_PID" ]; then stop_pid "$SSHD_PID"; fi
+stop_pid "$BARE_PID"
+stop_pid "$RS_PID"
+if [ -n "$CAND" ]; then stop_pid "$CAND_PID"; fi
+
+# --- Idle memory: a fresh server per run ----------------------------------------------------------
+idle_run() { # which n hold round
+    case "$1" in
+        bare) start_bare; pid=$BARE_PID; port=$PORT_BARE ;;
+        candidate) start_cand; pid=$CAND_PID; port=$PORT_CAND ;;
+        *) start_rs; pid=$RS_PID; port=$PORT_RS ;;
+    esac
+    sleep 0.5
+    run_lg "$1-idle-$2" "$4" "${LOADGEN[@]}" idle --addr "127.0.0.1:$port" --server-pid "$pid" "${KEX[@]}" --sessions "$2" \
+        --hold "$3" --json
+    stop_pid "$pid"
+}
+for n in $IDLE_NS; do
+    for r in $(seq 1 "$ROUNDS"); do
+        log "idle N=$n round $r/$ROUNDS"
+        idle_run bare "$n" "$HOLD" "$r"
+        idle_run resume-ssh "$n" "$HOLD" "$r"
+        if [ -n "$CAND" ]; then idle_run candidate "$n" "$HOLD" "$r"; fi
+    done
+done
+if [ "$HOLD_CHECK" -gt 0 ]; then
+    log "hold check: $HOLD_CHECK idle sessions"
+    idle_run bare "$HOLD_CHECK" "$HOLD" 1
+    idle_run resume-ssh "$HOLD_CHECK" "$HOLD" 1
+fi
+
+echo "uptime at end: $(uptime)" >>"$OUT/machine.txt"
+python3 "$ROOT/bench/summarize.py" "$OUT" | tee "$OUT/summary.md"
+log "results in $OUT"

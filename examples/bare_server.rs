@@ -1,0 +1,184 @@
+//! The floor for benchmarks: a bare russh server with resume-ssh's own `ssh_config` (same
+//! algorithms, Ed25519 host key, anonymous auth, nodelay, window and buffer sizes), and nothing
+//! else: no admission control, no per-connection bookkeeping, no logging, no TUI.
+//!
+//! On a shell request after a PTY request it sends one fixed frame: resume-ssh's exact first
+//! 100×30 frame for an xterm-256color client (rendered once at start through the library, or read
+//! from `--frame FILE`), so both servers put the same bytes on the wire. Any `q` from the client
+//! closes the channel. It stops by itself after `--max-seconds`, or on SIGINT/SIGTERM.
+//!
+//! ```text
+//! cargo build --release --examples
+//! target/release/examples/bare_server --listen 127.0.0.1:2300 --host-key /tmp/k --resume resume.toml
+//! ```
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::Parser;
+use resume_ssh::content::SectionId;
+use resume_ssh::resume::Resume;
+use resume_ssh::terminal::Size;
+use resume_ssh::tui::Tui;
+use resume_ssh::tui::theme::ClientEnv;
+use russh::server::{Auth, Handler, Msg, Session};
+use russh::{Channel, ChannelId, Pty};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "bare_server",
+    about = "A bare russh server that sends one fixed frame"
+)]
+struct Args {
+    #[arg(long, default_value = "127.0.0.1:2300")]
+    listen: SocketAddr,
+    /// Ed25519 host key (created if missing).
+    #[arg(long)]
+    host_key: PathBuf,
+    /// Render resume-ssh's first 100×30 frame of this resume.
+    #[arg(long, default_value = "resume.toml")]
+    resume: PathBuf,
+    /// Send the bytes of this file instead (e.g. captured with `loadgen capture`).
+    #[arg(long)]
+    frame: Option<PathBuf>,
+    /// Stop after this many seconds.
+    #[arg(long, default_value_t = 3600)]
+    max_seconds: u64,
+}
+
+/// resume-ssh's first frame for a 100×30 xterm-256color client with no env requests.
+fn first_frame(resume: Resume) -> Vec<u8> {
+    let caps = ClientEnv {
+        term: Some("xterm-256color".into()),
+        ..ClientEnv::default()
+    }
+    .capabilities();
+    let mut tui = Tui::new(SectionId::About, Size::new(100, 30), caps);
+    let mut out = Vec::new();
+    tui.frame(&Arc::new(resume), &mut out);
+    out
+}
+
+struct Bare {
+    frame: Arc<Vec<u8>>,
+    pty: bool,
+}
+
+impl Handler for Bare {
+    type Error = russh::Error;
+
+    async fn auth_none(&mut self, _user: &str) -> Result<Auth, Self::Error> {
+        Ok(Auth::Accept)
+    }
+
+    async fn channel_open_session(
+        &mut self,
+        channel: Channel<Msg>,
+        reply: russh::server::ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        drop(channel);
+        reply.accept().await;
+        Ok(())
+    }
+
+    async fn pty_request(
+        &mut self,
+        channel: ChannelId,
+        _term: &str,
+        _cols: u32,
+        _rows: u32,
+        _pw: u32,
+        _ph: u32,
+        _modes: &[(Pty, u32)],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.pty = true;
+        session.channel_success(channel)
+    }
+
+    async fn shell_request(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        session.channel_success(channel)?;
+        if self.pty {
+            session.data(channel, self.frame.as_ref().clone())?;
+        }
+        Ok(())
+    }
+
+    async fn data(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if data.contains(&b'q') {
+            session.exit_status_request(channel, 0)?;
+            session.eof(channel)?;
+            session.close(channel)?;
+        }
+        Ok(())
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let frame = match &args.frame {
+        Some(p) => std::fs::read(p).with_context(|| format!("read {}", p.display()))?,
+        None => first_frame(Resume::load(&args.resume)?),
+    };
+    let frame = Arc::new(frame);
+    let (key, _) = resume_ssh::hostkey::load_or_create(&args.host_key)?;
+    let config = Arc::new(resume_ssh::server::ssh_config(key));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.listen).await?;
+        eprintln!(
+            "bare-server listening on {} (frame {} bytes)",
+            listener.local_addr()?,
+            frame.len()
+        );
+        let stop = async {
+            use tokio::signal::unix::{SignalKind, signal};
+            let mut term = signal(SignalKind::terminate())?;
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+                _ = tokio::time::sleep(Duration::from_secs(args.max_seconds)) => {}
+            }
+            Ok::<_, anyhow::Error>(())
+        };
+        tokio::pin!(stop);
+        loop {
+            tokio::select! {
+                _ = &mut stop => break,
+                accepted = listener.accept() => {
+                    let (stream, _) = match accepted {
+                        Ok(a) => a,
+                        Err(_) => {
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            continue;
+                        }
+                    };
+                    let _ = stream.set_nodelay(true);
+                    let config = Arc::clone(&config);
+                    let handler = Bare { frame: Arc::clone(&frame), pty: false };
+                    tokio::spawn(async move {
+                        if let Ok(session) = russh::server::run_stream(config, stream, handler).await {
+                            let _ = session.await;
+                        }
+                    });
+                }
+            }
+        }
+        Ok(())
+    })
+}
