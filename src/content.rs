@@ -363,6 +363,24 @@ fn sep_break(sep: &str) -> String {
     }
 }
 
+/// Wrapping options used everywhere: break only at ASCII spaces, never inside a word (so e-mail
+/// addresses, URLs and hyphenated words stay whole), first-fit (cheap and predictable).
+fn options(width: usize) -> textwrap::Options<'static> {
+    textwrap::Options::new(width)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit)
+        .break_words(false)
+}
+
+/// Wraps one paragraph of plain text to `width` columns.
+pub fn wrap_text(text: &str, width: usize) -> Vec<String> {
+    textwrap::wrap(text, options(width))
+        .into_iter()
+        .map(|l| l.trim_end().to_owned())
+        .collect()
+}
+
 fn push_wrapped(
     out: &mut Vec<Line>,
     text: &str,
@@ -371,12 +389,9 @@ fn push_wrapped(
     rest_indent: &str,
     kind: LineKind,
 ) {
-    let opts = textwrap::Options::new(width)
+    let opts = options(width)
         .initial_indent(first_indent)
-        .subsequent_indent(rest_indent)
-        .word_separator(textwrap::WordSeparator::AsciiSpace)
-        .word_splitter(textwrap::WordSplitter::NoHyphenation)
-        .break_words(false);
+        .subsequent_indent(rest_indent);
     for l in textwrap::wrap(text, opts) {
         out.push(Line {
             kind,

@@ -1,5 +1,7 @@
 //! One frame of the UI rendered locally (`resume-ssh render`): as text, or with ANSI colours.
 
+use std::sync::Arc;
+
 use ratatui::buffer::Buffer;
 
 use crate::content::SectionId;
@@ -28,8 +30,10 @@ fn frame(resume: &Resume, opts: &Options) -> Buffer {
     let theme = Theme::new(caps, false, &resume.theme);
     let mut app = App::new(opts.tab, opts.size);
     app.help = opts.help;
+    // The view caches wrapped text per shared resume; a one-off render owns its copy.
+    let resume = Arc::new(resume.clone());
     let ctx = ViewCtx {
-        resume,
+        resume: &resume,
         theme: &theme,
         unicode: caps.unicode,
     };

@@ -438,6 +438,7 @@ async fn connection(shared: Arc<Shared>, config: Arc<Config>, stream: TcpStream,
         match (result, ctl.end()) {
             (_, Some((reason, _))) => reason.label(),
             (Ok(()), None) => "closed",
+            (Err(e), None) if e.is_disconnect() => "closed",
             (Err(e), None) => {
                 tracing::debug!(error = %e, "session error");
                 "error"

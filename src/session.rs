@@ -588,6 +588,23 @@ impl Handler for Conn {
     }
 }
 
+impl SessionError {
+    /// Whether this is just the client going away (closing the socket without a goodbye).
+    pub fn is_disconnect(&self) -> bool {
+        match self {
+            SessionError::Russh(russh::Error::Disconnect | russh::Error::HUP) => true,
+            SessionError::Russh(russh::Error::IO(e)) => matches!(
+                e.kind(),
+                std::io::ErrorKind::UnexpectedEof
+                    | std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::BrokenPipe
+                    | std::io::ErrorKind::ConnectionAborted
+            ),
+            _ => false,
+        }
+    }
+}
+
 /// The authentication methods offered: all of them, and all succeed.
 pub fn auth_methods() -> MethodSet {
     MethodSet::from(

@@ -4,8 +4,6 @@
 //! size; [`encode_diff`] turns the cells that changed between two frames into the shortest simple
 //! run of cursor moves, SGR attributes and text.
 
-use std::fmt::Write as _;
-
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
@@ -65,38 +63,84 @@ pub fn encode_full(next: &Buffer, out: &mut Vec<u8>) {
 }
 
 /// The bytes that turn a screen showing `prev` into one showing `next` (same area).
+///
+/// The same cells as ratatui's `Buffer::diff` (wide characters included), walked directly and
+/// encoded without `fmt`: this runs for every frame of every session.
 pub fn encode_diff(prev: &Buffer, next: &Buffer, out: &mut Vec<u8>) {
-    let mut cursor: Option<(u16, u16)> = None;
+    let width = usize::from(next.area.width);
+    if prev.area != next.area || width == 0 {
+        return;
+    }
+    let mut cursor: Option<(usize, usize)> = None;
     let mut style = Sgr::default();
-    let mut s = String::new();
-    for (x, y, cell) in prev.diff(next) {
-        if cursor != Some((x, y)) {
-            let _ = write!(s, "\x1b[{};{}H", y + 1, x + 1);
+    let mut to_skip = 0usize;
+    let mut invalidated = 0usize;
+    for (i, (p, c)) in prev.content.iter().zip(&next.content).enumerate() {
+        let sym = c.symbol();
+        let w = symbol_width(sym);
+        let changed = c != p;
+        let skip = matches!(c.diff_option, ratatui::buffer::CellDiffOption::Skip);
+        if !skip && (changed || invalidated > 0) && to_skip == 0 {
+            let (x, y) = (i % width, i / width);
+            if cursor != Some((x, y)) {
+                out.extend_from_slice(b"\x1b[");
+                push_num(out, y + 1);
+                out.push(b';');
+                push_num(out, x + 1);
+                out.push(b'H');
+            }
+            let want = Sgr {
+                fg: c.fg,
+                bg: c.bg,
+                modifier: c.modifier,
+            };
+            if want != style {
+                want.write(out);
+                style = want;
+            }
+            out.extend_from_slice(sym.as_bytes());
+            cursor = Some((x + w.max(1), y));
         }
-        let want = Sgr {
-            fg: cell.fg,
-            bg: cell.bg,
-            modifier: cell.modifier,
+        to_skip = w.saturating_sub(1);
+        let affected = if changed {
+            w.max(symbol_width(p.symbol()))
+        } else {
+            w
         };
-        if want != style {
-            want.write(&mut s);
-            style = want;
-        }
-        let sym = cell.symbol();
-        let width = unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-        s.push_str(sym);
-        cursor = Some((x + width, y));
+        invalidated = affected.max(invalidated).saturating_sub(1);
     }
     if style != Sgr::default() {
-        s.push_str("\x1b[0m");
+        out.extend_from_slice(b"\x1b[0m");
     }
-    out.extend_from_slice(s.as_bytes());
+}
+
+/// Display width of a cell's symbol, with a fast path for ASCII.
+fn symbol_width(sym: &str) -> usize {
+    match sym.as_bytes() {
+        [b] if b.is_ascii() => 1,
+        _ => unicode_width::UnicodeWidthStr::width(sym),
+    }
+}
+
+/// Appends a decimal number.
+fn push_num(out: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 /// One row of cells with colours, without cursor moves (for output that is printed, not drawn).
 pub fn encode_row(row: &Buffer, out: &mut Vec<u8>) {
     let mut style = Sgr::default();
-    let mut s = String::new();
+    let mut s = Vec::new();
     let mut skip = 0usize;
     for cell in &row.content {
         if skip > 0 {
@@ -113,11 +157,13 @@ pub fn encode_row(row: &Buffer, out: &mut Vec<u8>) {
             style = want;
         }
         let sym = cell.symbol();
-        skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-        s.push_str(sym);
+        skip = symbol_width(sym).saturating_sub(1);
+        s.extend_from_slice(sym.as_bytes());
     }
-    let trimmed = s.trim_end_matches(' ');
-    out.extend_from_slice(trimmed.as_bytes());
+    while s.last() == Some(&b' ') {
+        s.pop();
+    }
+    out.extend_from_slice(&s);
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,54 +185,68 @@ impl Default for Sgr {
 
 impl Sgr {
     /// One SGR sequence that resets, then sets this style.
-    fn write(&self, s: &mut String) {
-        s.push_str("\x1b[0");
-        const MODS: [(Modifier, &str); 9] = [
-            (Modifier::BOLD, ";1"),
-            (Modifier::DIM, ";2"),
-            (Modifier::ITALIC, ";3"),
-            (Modifier::UNDERLINED, ";4"),
-            (Modifier::SLOW_BLINK, ";5"),
-            (Modifier::RAPID_BLINK, ";6"),
-            (Modifier::REVERSED, ";7"),
-            (Modifier::HIDDEN, ";8"),
-            (Modifier::CROSSED_OUT, ";9"),
+    fn write(&self, s: &mut Vec<u8>) {
+        s.extend_from_slice(b"\x1b[0");
+        const MODS: [(Modifier, &[u8]); 9] = [
+            (Modifier::BOLD, b";1"),
+            (Modifier::DIM, b";2"),
+            (Modifier::ITALIC, b";3"),
+            (Modifier::UNDERLINED, b";4"),
+            (Modifier::SLOW_BLINK, b";5"),
+            (Modifier::RAPID_BLINK, b";6"),
+            (Modifier::REVERSED, b";7"),
+            (Modifier::HIDDEN, b";8"),
+            (Modifier::CROSSED_OUT, b";9"),
         ];
         for (m, code) in MODS {
             if self.modifier.contains(m) {
-                s.push_str(code);
+                s.extend_from_slice(code);
             }
         }
         color(s, self.fg, 30);
         color(s, self.bg, 40);
-        s.push('m');
+        s.push(b'm');
     }
 }
 
 /// Appends `;code` for a colour; `base` is 30 for foreground, 40 for background.
-fn color(s: &mut String, c: Color, base: u8) {
-    let named = |i: u8| if i < 8 { base + i } else { base + 60 + i - 8 };
-    let _ = match c {
-        Color::Reset => Ok(()),
-        Color::Black => write!(s, ";{}", named(0)),
-        Color::Red => write!(s, ";{}", named(1)),
-        Color::Green => write!(s, ";{}", named(2)),
-        Color::Yellow => write!(s, ";{}", named(3)),
-        Color::Blue => write!(s, ";{}", named(4)),
-        Color::Magenta => write!(s, ";{}", named(5)),
-        Color::Cyan => write!(s, ";{}", named(6)),
-        Color::Gray => write!(s, ";{}", named(7)),
-        Color::DarkGray => write!(s, ";{}", named(8)),
-        Color::LightRed => write!(s, ";{}", named(9)),
-        Color::LightGreen => write!(s, ";{}", named(10)),
-        Color::LightYellow => write!(s, ";{}", named(11)),
-        Color::LightBlue => write!(s, ";{}", named(12)),
-        Color::LightMagenta => write!(s, ";{}", named(13)),
-        Color::LightCyan => write!(s, ";{}", named(14)),
-        Color::White => write!(s, ";{}", named(15)),
-        Color::Indexed(i) => write!(s, ";{};5;{i}", base + 8),
-        Color::Rgb(r, g, b) => write!(s, ";{};2;{r};{g};{b}", base + 8),
+fn color(s: &mut Vec<u8>, c: Color, base: u8) {
+    let named = |i: u8| usize::from(if i < 8 { base + i } else { base + 60 + i - 8 });
+    let mut code = |n: usize| {
+        s.push(b';');
+        push_num(s, n);
     };
+    match c {
+        Color::Reset => {}
+        Color::Black => code(named(0)),
+        Color::Red => code(named(1)),
+        Color::Green => code(named(2)),
+        Color::Yellow => code(named(3)),
+        Color::Blue => code(named(4)),
+        Color::Magenta => code(named(5)),
+        Color::Cyan => code(named(6)),
+        Color::Gray => code(named(7)),
+        Color::DarkGray => code(named(8)),
+        Color::LightRed => code(named(9)),
+        Color::LightGreen => code(named(10)),
+        Color::LightYellow => code(named(11)),
+        Color::LightBlue => code(named(12)),
+        Color::LightMagenta => code(named(13)),
+        Color::LightCyan => code(named(14)),
+        Color::White => code(named(15)),
+        Color::Indexed(i) => {
+            code(usize::from(base + 8));
+            code(5);
+            code(usize::from(i));
+        }
+        Color::Rgb(r, g, b) => {
+            code(usize::from(base + 8));
+            code(2);
+            code(usize::from(r));
+            code(usize::from(g));
+            code(usize::from(b));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -248,6 +308,28 @@ mod tests {
             p.screen().cell(0, 6).unwrap().fgcolor(),
             vt100::Color::Rgb(1, 2, 3)
         );
+        // The same cells as ratatui's own diff.
+        let mut wide = a.clone();
+        wide.set_string(0, 0, "日本語 wide", Style::new());
+        for (p, n) in [(&a, &wide), (&wide, &a), (&wide, &b)] {
+            let mut ours = Vec::new();
+            encode_diff(p, n, &mut ours);
+            let mut emu = screen(
+                &{
+                    let mut full = Vec::new();
+                    encode_full(p, &mut full);
+                    full
+                },
+                size,
+            );
+            emu.process(&ours);
+            let mut expect = Vec::new();
+            encode_full(n, &mut expect);
+            assert_eq!(
+                emu.screen().contents(),
+                screen(&expect, size).screen().contents()
+            );
+        }
         // Identical frames cost nothing.
         let mut none = Vec::new();
         encode_diff(&b, &b, &mut none);

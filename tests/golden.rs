@@ -27,7 +27,7 @@ fn golden(name: &str) -> PathBuf {
 
 fn check(name: &str, actual: &str) {
     let path = golden(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+    if std::env::var("UPDATE_GOLDEN").is_ok_and(|v| !v.is_empty()) {
         std::fs::write(&path, actual).unwrap();
         return;
     }

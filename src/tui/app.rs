@@ -155,11 +155,13 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    fn resume() -> Resume {
-        Resume::parse(include_str!("../../resume.toml"), Path::new("resume.toml")).unwrap()
+    fn resume() -> std::sync::Arc<Resume> {
+        std::sync::Arc::new(
+            Resume::parse(include_str!("../../resume.toml"), Path::new("resume.toml")).unwrap(),
+        )
     }
 
-    fn press(app: &mut App, code: KeyCode, r: &Resume) {
+    fn press(app: &mut App, code: KeyCode, r: &std::sync::Arc<Resume>) {
         let g = view::geometry(app.size, r, true);
         let ctx = Ctx {
             resume: r,

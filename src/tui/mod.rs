@@ -10,7 +10,8 @@ pub mod theme;
 pub mod view;
 
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::rc::Rc;
+use std::sync::{Arc, Weak};
 
 use ratatui::buffer::Buffer;
 
@@ -41,7 +42,29 @@ pub struct Tui {
     geometry: Option<(Size, Arc<Resume>, view::Geometry)>,
 }
 
+/// What the client's screen showed before an update, as far as the frame cache is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum From {
+    /// Nothing yet: the first frame (screen set-up included).
+    Nothing,
+    /// Another size: a full redraw.
+    Other,
+    /// This state, same size and resume: a diff.
+    Same(App),
+    /// A state drawn from an older resume.
+    Uncacheable,
+}
+
+/// Cached update bytes: (resume, (capabilities, from, to), bytes). The `Weak` pins the resume's
+/// address so no other resume can be mistaken for it.
+type FrameCache = Vec<(Weak<Resume>, (Capabilities, From, App), Rc<[u8]>)>;
+
+/// Updates kept per thread (most recently used last).
+const FRAME_CACHE_ENTRIES: usize = 64;
+
 thread_local! {
+    static FRAMES: RefCell<FrameCache> = const { RefCell::new(Vec::new()) };
+
     /// Scratch frames reused by every session on this thread.
     static SCRATCH: RefCell<(Buffer, Buffer)> = RefCell::new((Buffer::default(), Buffer::default()));
 }
@@ -151,10 +174,57 @@ impl Tui {
     }
 
     /// Appends the bytes that bring the client's screen up to date (nothing if it is).
+    ///
+    /// The bytes depend only on (resume, capabilities, what the client shows, the new state), so
+    /// they are cached per thread: the first frame at a common size, or a common tab switch, is
+    /// rendered once and then copied for every visitor.
     pub fn frame(&mut self, resume: &Arc<Resume>, out: &mut Vec<u8>) {
         if !self.dirty(resume) {
             return;
         }
+        let from = match &self.shown {
+            None => From::Nothing,
+            Some(shown) if shown.app.size != self.app.size => From::Other,
+            Some(shown) if Arc::ptr_eq(&shown.resume, resume) => From::Same(shown.app),
+            // The resume was reloaded under this screen: diff across versions, uncached.
+            Some(_) => From::Uncacheable,
+        };
+        let key = (self.caps, from, self.app);
+        let cached = FRAMES.with(|c| {
+            let mut c = c.borrow_mut();
+            let i = c
+                .iter()
+                .position(|(r, k, _)| k == &key && std::ptr::eq(r.as_ptr(), Arc::as_ptr(resume)))?;
+            let entry = c.remove(i);
+            let bytes = Rc::clone(&entry.2);
+            c.push(entry);
+            Some(bytes)
+        });
+        match cached {
+            Some(bytes) => out.extend_from_slice(&bytes),
+            None => {
+                let start = out.len();
+                self.render_update(resume, out);
+                if from != From::Uncacheable {
+                    let bytes: Rc<[u8]> = Rc::from(&out[start..]);
+                    FRAMES.with(|c| {
+                        let mut c = c.borrow_mut();
+                        if c.len() >= FRAME_CACHE_ENTRIES {
+                            c.remove(0);
+                        }
+                        c.push((Arc::downgrade(resume), key, bytes));
+                    });
+                }
+            }
+        }
+        self.shown = Some(Shown {
+            app: self.app,
+            resume: Arc::clone(resume),
+        });
+    }
+
+    /// Renders the previous and the new frame into the scratch buffers and encodes the change.
+    fn render_update(&self, resume: &Arc<Resume>, out: &mut Vec<u8>) {
         let rect = self.app.size.rect();
         SCRATCH.with(|cell| {
             let mut guard = cell.borrow_mut();
@@ -178,13 +248,9 @@ impl Tui {
             }
             terminal::encode_diff(prev, next, out);
         });
-        self.shown = Some(Shown {
-            app: self.app,
-            resume: Arc::clone(resume),
-        });
     }
 
-    fn draw(&self, app: &App, resume: &Resume, buf: &mut Buffer) {
+    fn draw(&self, app: &App, resume: &Arc<Resume>, buf: &mut Buffer) {
         let theme = Theme::new(self.caps, app.light, &resume.theme);
         let ctx = ViewCtx {
             resume,

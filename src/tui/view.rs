@@ -13,6 +13,10 @@ use ratatui::widgets::{
     Block, Borders, Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
     StatefulWidget, Widget, Wrap,
 };
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::{Arc, Weak};
+
 use unicode_width::UnicodeWidthStr;
 
 use super::app::App;
@@ -27,7 +31,7 @@ pub const MIN_ROWS: u16 = 12;
 
 /// What the view needs besides the app state.
 pub struct ViewCtx<'a> {
-    pub resume: &'a Resume,
+    pub resume: &'a Arc<Resume>,
     pub theme: &'a Theme,
     pub unicode: bool,
 }
@@ -52,7 +56,7 @@ fn tagline_lines(size: Size, resume: &Resume) -> Vec<String> {
     }
     let cap = if size.rows >= 40 { 3 } else { 2 };
     let width = usize::from(size.cols.saturating_sub(2)).max(10);
-    let mut lines: Vec<String> = wrap_words(resume.basics.tagline.as_str(), width);
+    let mut lines: Vec<String> = content::wrap_text(resume.basics.tagline.as_str(), width);
     if lines.len() > cap {
         lines.truncate(cap);
         if let Some(last) = lines.last_mut() {
@@ -67,17 +71,6 @@ fn tagline_lines(size: Size, resume: &Resume) -> Vec<String> {
         }
     }
     lines
-}
-
-fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let opts = textwrap::Options::new(width)
-        .word_separator(textwrap::WordSeparator::AsciiSpace)
-        .word_splitter(textwrap::WordSplitter::NoHyphenation)
-        .break_words(false);
-    textwrap::wrap(text, opts)
-        .into_iter()
-        .map(|l| l.trim_end().to_owned())
-        .collect()
 }
 
 fn areas(size: Size, resume: &Resume) -> Areas {
@@ -112,13 +105,55 @@ fn text_width(size: Size) -> usize {
     usize::from(size.cols.saturating_sub(4).min(MAX_MEASURE)).max(10)
 }
 
-fn body_lines(size: Size, resume: &Resume, unicode: bool, tab: SectionId) -> Vec<content::Line> {
-    let style = if unicode {
-        content::Style::TUI
-    } else {
-        content::Style::TUI_ASCII
-    };
-    content::wrap(&content::section(resume, tab), text_width(size), style)
+/// Wrapped sections, shared by every session on this thread: (resume, width, unicode, tab).
+/// The `Weak` keeps the resume's allocation, so its address cannot be reused by another resume
+/// while the entry exists.
+type WrapCache = Vec<(Weak<Resume>, usize, bool, SectionId, Rc<Vec<content::Line>>)>;
+
+/// Entries kept per thread (a few sizes × six tabs).
+const WRAP_CACHE_ENTRIES: usize = 48;
+
+thread_local! {
+    static WRAPPED: RefCell<WrapCache> = const { RefCell::new(Vec::new()) };
+}
+
+/// A tab's body text wrapped for this size, from the per-thread cache when possible.
+fn body_lines(
+    size: Size,
+    resume: &Arc<Resume>,
+    unicode: bool,
+    tab: SectionId,
+) -> Rc<Vec<content::Line>> {
+    let width = text_width(size);
+    let key = Arc::as_ptr(resume);
+    WRAPPED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(i) = cache.iter().position(|(r, w, u, t, _)| {
+            r.as_ptr() == key && *w == width && *u == unicode && *t == tab
+        }) {
+            let entry = cache.remove(i);
+            let lines = Rc::clone(&entry.4);
+            cache.push(entry);
+            return lines;
+        }
+        let style = if unicode {
+            content::Style::TUI
+        } else {
+            content::Style::TUI_ASCII
+        };
+        let lines = Rc::new(content::wrap(&content::section(resume, tab), width, style));
+        if cache.len() >= WRAP_CACHE_ENTRIES {
+            cache.remove(0);
+        }
+        cache.push((
+            Arc::downgrade(resume),
+            width,
+            unicode,
+            tab,
+            Rc::clone(&lines),
+        ));
+        lines
+    })
 }
 
 /// The numbers input handling needs, for one size, resume and character set: computed once
@@ -130,7 +165,7 @@ pub struct Geometry {
 }
 
 /// Computes [`Geometry`] (wraps every section once).
-pub fn geometry(size: Size, resume: &Resume, unicode: bool) -> Geometry {
+pub fn geometry(size: Size, resume: &Arc<Resume>, unicode: bool) -> Geometry {
     let mut max_scroll = [0; SectionId::ALL.len()];
     for id in SectionId::ALL {
         max_scroll[id.index()] = self::max_scroll(size, resume, unicode, id);
@@ -142,7 +177,7 @@ pub fn geometry(size: Size, resume: &Resume, unicode: bool) -> Geometry {
 }
 
 /// The largest useful scroll offset of a tab at this size.
-pub fn max_scroll(size: Size, resume: &Resume, unicode: bool, tab: SectionId) -> u16 {
+pub fn max_scroll(size: Size, resume: &Arc<Resume>, unicode: bool, tab: SectionId) -> u16 {
     if too_small(size) {
         return 0;
     }
@@ -282,15 +317,10 @@ fn render_header(area: Rect, size: Size, ctx: &ViewCtx, buf: &mut Buffer) {
     for l in tagline_lines(size, ctx.resume) {
         lines.push(TLine::styled(l, t.tagline));
     }
-    Paragraph::new(lines).render(
-        Rect::new(
-            area.x + 1,
-            area.y,
-            area.width.saturating_sub(2),
-            area.height,
-        ),
-        buf,
-    );
+    let width = area.width.saturating_sub(2);
+    for (i, line) in lines.iter().enumerate().take(usize::from(area.height)) {
+        put_line(buf, area.x + 1, area.y + i as u16, line, width);
+    }
 }
 
 fn render_tabs(area: Rect, selected: SectionId, ctx: &ViewCtx, buf: &mut Buffer) {
@@ -353,14 +383,14 @@ fn render_body(area: Rect, app: &App, ctx: &ViewCtx, buf: &mut Buffer) {
         let dash = if ctx.unicode { "–" } else { "-" };
         format!(" {}{dash}{} of {} ", offset + 1, end, lines.len())
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(border_set(ctx.unicode))
-        .border_style(t.border)
-        .title(TLine::styled(format!(" {} ", app.tab.title()), t.heading))
-        .title_bottom(TLine::styled(position, t.footer).right_aligned());
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let inner = draw_box(
+        buf,
+        area,
+        border_set(ctx.unicode),
+        t.border,
+        &TLine::styled(format!(" {} ", app.tab.title()), t.heading),
+        &TLine::styled(position, t.footer),
+    );
     let tw = text_width(size) as u16;
     let room = inner.width.saturating_sub(2);
     let text_area = Rect::new(
@@ -369,11 +399,14 @@ fn render_body(area: Rect, app: &App, ctx: &ViewCtx, buf: &mut Buffer) {
         tw.min(room),
         inner.height,
     );
-    let visible: Vec<TLine> = lines[offset..end]
-        .iter()
-        .map(|l| style_line(l, t))
-        .collect();
-    Paragraph::new(visible).render(text_area, buf);
+    // Lines are already wrapped to the text width: draw them directly.
+    for (i, l) in lines[offset..end].iter().enumerate() {
+        let y = text_area.y + i as u16;
+        if y >= text_area.bottom() {
+            break;
+        }
+        put_line(buf, text_area.x, y, &style_line(l, t), text_area.width);
+    }
     if lines.len() > height {
         let mut state = ScrollbarState::new(max + 1).position(offset);
         let bar = if ctx.unicode {
@@ -401,6 +434,76 @@ fn render_body(area: Rect, app: &App, ctx: &ViewCtx, buf: &mut Buffer) {
             buf,
             &mut state,
         );
+    }
+}
+
+/// Draws a bordered box with a title top-left and a note bottom-right (cheaper than a `Block`,
+/// which this is equivalent to here); returns the area inside.
+fn draw_box(
+    buf: &mut Buffer,
+    area: Rect,
+    set: symbols::border::Set,
+    style: Style,
+    title: &TLine,
+    note: &TLine,
+) -> Rect {
+    let area = area.intersection(buf.area);
+    if area.width < 2 || area.height < 2 {
+        return Rect::new(area.x, area.y, 0, 0);
+    }
+    let (l, r, top, bottom) = (area.left(), area.right() - 1, area.top(), area.bottom() - 1);
+    for x in l + 1..r {
+        buf[(x, top)]
+            .set_symbol(set.horizontal_top)
+            .set_style(style);
+        buf[(x, bottom)]
+            .set_symbol(set.horizontal_bottom)
+            .set_style(style);
+    }
+    for y in top + 1..bottom {
+        buf[(l, y)].set_symbol(set.vertical_left).set_style(style);
+        buf[(r, y)].set_symbol(set.vertical_right).set_style(style);
+    }
+    buf[(l, top)].set_symbol(set.top_left).set_style(style);
+    buf[(r, top)].set_symbol(set.top_right).set_style(style);
+    buf[(l, bottom)]
+        .set_symbol(set.bottom_left)
+        .set_style(style);
+    buf[(r, bottom)]
+        .set_symbol(set.bottom_right)
+        .set_style(style);
+    let room = area.width.saturating_sub(2);
+    put_line(buf, l + 1, top, title, room);
+    let note_w = (note.width() as u16).min(room);
+    put_line(buf, r - note_w, bottom, note, note_w);
+    Rect::new(l + 1, top + 1, area.width - 2, area.height - 2)
+}
+
+/// Draws a line of spans: ASCII spans cell by cell (the common case, and much cheaper than
+/// grapheme segmentation), anything else through ratatui.
+fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &TLine, width: u16) {
+    let end = x.saturating_add(width).min(buf.area.right());
+    if y >= buf.area.bottom() {
+        return;
+    }
+    let mut cx = x;
+    for span in &line.spans {
+        if cx >= end {
+            break;
+        }
+        let style = line.style.patch(span.style);
+        if span.content.is_ascii() {
+            for b in span.content.bytes() {
+                if cx >= end {
+                    break;
+                }
+                buf[(cx, y)].set_char(char::from(b)).set_style(style);
+                cx += 1;
+            }
+        } else {
+            let (nx, _) = buf.set_stringn(cx, y, &span.content, usize::from(end - cx), style);
+            cx = nx;
+        }
     }
 }
 
@@ -558,11 +661,13 @@ mod tests {
     use crate::tui::theme::{Capabilities, ColorDepth};
     use std::path::Path;
 
-    fn resume() -> Resume {
-        Resume::parse(include_str!("../../resume.toml"), Path::new("resume.toml")).unwrap()
+    fn resume() -> std::sync::Arc<Resume> {
+        std::sync::Arc::new(
+            Resume::parse(include_str!("../../resume.toml"), Path::new("resume.toml")).unwrap(),
+        )
     }
 
-    fn draw(app: &App, r: &Resume, unicode: bool) -> String {
+    fn draw(app: &App, r: &std::sync::Arc<Resume>, unicode: bool) -> String {
         let caps = Capabilities {
             depth: ColorDepth::Ansi256,
             unicode,

@@ -62,6 +62,8 @@ mkdir -p "$root/target"
 
 # UTF-8 for tmux and for the box-drawing characters in its captures.
 export LC_ALL=C.UTF-8
+# No __pycache__ next to clients.py in the checkout.
+export PYTHONDONTWRITEBYTECODE=1
 unset LANG LANGUAGE
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/resume-interop.XXXXXX")"

@@ -29,6 +29,7 @@ PY="${INTEROP_PYTHON:-$root/.venv/bin/python}"
     exit 2
 }
 mkdir -p "$root/target"
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the checkout
 json="$root/target/ssh-audit.json"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/resume-audit.XXXXXX")"
