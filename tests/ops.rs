@@ -1,0 +1,187 @@
+//! Operations, end to end: live reload of resume.toml under open sessions (file watch and
+//! SIGHUP), and the systemd notify protocol (READY, WATCHDOG, STOPPING) of the real binary.
+
+mod common;
+
+use std::io::Write as _;
+use std::os::unix::net::UnixDatagram;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{TestServer, TuiOpts, shipped_resume, shipped_text, test_limits};
+use resume_ssh::reload;
+
+/// Writes `text` to `path` the way an editor that saves in place does: truncate, then write
+/// in two pieces with a pause between them.
+fn save_in_place(path: &std::path::Path, text: &str, pause: Duration) {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(path)
+        .unwrap();
+    let half = text.len() / 2;
+    let cut = (half..text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap();
+    f.write_all(&text.as_bytes()[..cut]).unwrap();
+    f.flush().unwrap();
+    std::thread::sleep(pause);
+    f.write_all(&text.as_bytes()[cut..]).unwrap();
+    f.flush().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn file_edits_reach_open_sessions_and_bad_files_are_never_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("resume.toml");
+    std::fs::write(&path, shipped_text()).unwrap();
+    let server = TestServer::with(shipped_resume(), test_limits()).await;
+    reload::spawn(Arc::clone(&server.shared), path.clone(), true);
+    // Give the watcher a moment to be in place.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let client = server.connect().await;
+    let term = client.tui(TuiOpts::default()).await;
+    term.wait_text("Backend Platform Engineer").await;
+
+    // A valid edit, saved slowly in place: the open session redraws with it, on the same tab.
+    term.send(b"\x1b[C").await; // Experience
+    term.wait_text("Key Achievements").await;
+    let edited = shipped_text().replace(
+        "label = \"Backend Platform Engineer\"",
+        "label = \"Principal Platform Engineer\"",
+    );
+    let from = term.raw_len();
+    let text = edited.clone();
+    let p = path.clone();
+    tokio::task::spawn_blocking(move || save_in_place(&p, &text, Duration::from_millis(100)))
+        .await
+        .unwrap();
+    // The server asks the terminal for a status report; the answer makes the session redraw.
+    answer_status_query(&term, from).await;
+    term.wait_text("Principal Platform Engineer").await;
+    assert!(term.contents().contains("Key Achievements"), "tab kept");
+    assert_eq!(
+        server.shared.resume().basics.label.as_str(),
+        "Principal Platform Engineer"
+    );
+
+    // An invalid file (unknown key) is rejected: the last good version stays, for open and new
+    // sessions alike.
+    let broken = edited.replace("[basics]\n", "[basics]\nnickname = \"x\"\n");
+    std::fs::write(&path, &broken).unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        server.shared.resume().basics.label.as_str(),
+        "Principal Platform Engineer"
+    );
+    assert!(term.contents().contains("Principal Platform Engineer"));
+    let plain = server.connect().await.exec("plain").await.text();
+    assert!(plain.contains("Principal Platform Engineer"));
+
+    // A file cut in half (what a crash mid-save leaves) is never served either.
+    let half: String = edited.chars().take(edited.chars().count() / 2).collect();
+    std::fs::write(&path, half).unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(server.shared.resume().work.len(), 3);
+
+    // SIGHUP-style reload (the function the signal calls) picks up a fixed file at once.
+    let from = term.raw_len();
+    std::fs::write(&path, shipped_text()).unwrap();
+    let outcome = reload::reload(&server.shared, &path);
+    assert!(
+        matches!(
+            outcome,
+            reload::Outcome::Reloaded | reload::Outcome::Unchanged
+        ),
+        "{outcome:?}"
+    );
+    reload::nudge_sessions(&server.shared).await;
+    answer_status_query(&term, from).await;
+    term.wait_text("Backend Platform Engineer").await;
+}
+
+/// Plays the terminal's part: waits for the status query `ESC [ 5 n` and answers `ESC [ 0 n`.
+async fn answer_status_query(term: &common::Term, from: usize) {
+    term.wait_bytes(from, resume_ssh::session::STATUS_QUERY)
+        .await;
+    term.send(b"\x1b[0n").await;
+}
+
+/// The real binary speaks the systemd notify protocol: READY=1 once it listens, WATCHDOG=1 while
+/// the accept loop runs, STOPPING=1 on SIGTERM, then exit 0.
+#[test]
+fn systemd_notify_ready_watchdog_stopping() {
+    let dir = tempfile::tempdir().unwrap();
+    let sock_path = dir.path().join("notify.sock");
+    let sock = UnixDatagram::bind(&sock_path).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    // systemd names the watched process in WATCHDOG_PID: `exec` keeps the shell's PID.
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("WATCHDOG_PID=$$ exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_resume-ssh"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--no-watch"])
+        .arg("--resume")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/resume.toml"))
+        .arg("--host-key")
+        .arg(dir.path().join("key"))
+        .env("NOTIFY_SOCKET", &sock_path)
+        // The watchdog: every 2 s; the server pets it from its accept loop at least every second.
+        .env("WATCHDOG_USEC", "2000000")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut got = Vec::new();
+    let started = Instant::now();
+    let mut buf = [0u8; 256];
+    while started.elapsed() < Duration::from_secs(10) {
+        let Ok(n) = sock.recv(&mut buf) else { break };
+        let msg = String::from_utf8_lossy(&buf[..n]).into_owned();
+        got.push(msg.clone());
+        if got.iter().filter(|m| m.contains("WATCHDOG=1")).count() >= 2 {
+            break;
+        }
+    }
+    assert!(got.iter().any(|m| m.contains("READY=1")), "{got:?}");
+    assert!(
+        got.iter().filter(|m| m.contains("WATCHDOG=1")).count() >= 2,
+        "{got:?}"
+    );
+    let ready_at = got.iter().position(|m| m.contains("READY=1")).unwrap();
+    let first_dog = got.iter().position(|m| m.contains("WATCHDOG=1")).unwrap();
+    assert!(ready_at < first_dog, "READY before the watchdog: {got:?}");
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut stopping = false;
+    while let Ok(n) = sock.recv(&mut buf) {
+        if String::from_utf8_lossy(&buf[..n]).contains("STOPPING=1") {
+            stopping = true;
+            break;
+        }
+    }
+    assert!(stopping, "no STOPPING=1 after SIGTERM");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "server did not exit after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+}
