@@ -185,3 +185,117 @@ fn systemd_notify_ready_watchdog_stopping() {
     };
     assert!(status.success(), "{status:?}");
 }
+
+/// A server with PROXY protocol on or off, on this test's runtime.
+async fn proxy_server(
+    on: bool,
+    limits: common::Limits,
+) -> (std::net::SocketAddr, tempfile::TempDir) {
+    use resume_ssh::server::Server;
+    use resume_ssh::shared::Shared;
+    let dir = tempfile::tempdir().unwrap();
+    let (key, _) = resume_ssh::hostkey::load_or_create(&dir.path().join("key")).unwrap();
+    let shared = Arc::new(Shared::new(shipped_resume(), limits).with_proxy_protocol(on));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(Server::new(shared, key).run(listener, std::future::pending(), || {}));
+    (addr, dir)
+}
+
+fn proxy_header(src: &str) -> Vec<u8> {
+    use ppp::v2::{Builder, Command as PCommand, Protocol, Version};
+    let src: std::net::SocketAddr = src.parse().unwrap();
+    let dst: std::net::SocketAddr = "192.0.2.1:22".parse().unwrap();
+    Builder::with_addresses(Version::Two | PCommand::Proxy, Protocol::Stream, (src, dst))
+        .build()
+        .unwrap()
+}
+
+async fn stream_with_header(addr: std::net::SocketAddr, src: &str) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(&proxy_header(src)).await.unwrap();
+    s
+}
+
+/// Everything the server sends until it closes (bounded).
+async fn read_all(mut s: tokio::net::TcpStream) -> Vec<u8> {
+    use tokio::io::AsyncReadExt;
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
+    out
+}
+
+/// Behind a load balancer the client's address comes from the PROXY header: limits count it,
+/// not the balancer. A connection without a header is refused; with the option off, a header
+/// is not accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_protocol_addresses_drive_the_limits() {
+    let limits = common::Limits {
+        max_per_ip: 1,
+        rate_per_ip_per_minute: 1000,
+        ..test_limits()
+    };
+    let (addr, _dir) = proxy_server(true, limits.clone()).await;
+
+    // Client X holds a session open.
+    let x = common::connect_stream(
+        stream_with_header(addr, "203.0.113.9:40000").await,
+        common::client_config(),
+    )
+    .await;
+    let term = x.tui(TuiOpts::default()).await;
+    term.wait_text("Arunav Malhotra").await;
+
+    // A second connection from X (through the same balancer address, 127.0.0.1) is over X's
+    // limit: refused with words, before any key exchange.
+    let refused = read_all(stream_with_header(addr, "203.0.113.9:40001").await).await;
+    let text = String::from_utf8_lossy(&refused);
+    assert!(text.contains("Too many open connections"), "{text}");
+
+    // Client Y, also through 127.0.0.1, is served: the limit is per original client.
+    let y = common::connect_stream(
+        stream_with_header(addr, "198.51.100.7:50000").await,
+        common::client_config(),
+    )
+    .await;
+    assert!(y.exec("plain").await.text().contains("Arunav Malhotra"));
+
+    // No header: closed without a word of SSH.
+    let raw = tokio::net::TcpStream::connect(addr).await.unwrap();
+    {
+        use tokio::io::AsyncWriteExt;
+        let mut raw = raw;
+        raw.write_all(b"SSH-2.0-OpenSSH_9.2\r\n").await.unwrap();
+        let got = read_all(raw).await;
+        assert!(
+            !got.starts_with(b"SSH-2.0-"),
+            "{:?}",
+            String::from_utf8_lossy(&got)
+        );
+    }
+
+    // With the option off, a header is not accepted: the SSH handshake fails.
+    let (plain_addr, _dir2) = proxy_server(false, limits).await;
+    let s = stream_with_header(plain_addr, "203.0.113.9:40000").await;
+    let recorder_config = Arc::new(common::client_config());
+    let attempt = tokio::time::timeout(Duration::from_secs(5), async move {
+        struct Accept;
+        impl russh::client::Handler for Accept {
+            type Error = russh::Error;
+            async fn check_server_key(
+                &mut self,
+                _key: &russh::keys::PublicKeyOrCertificate,
+            ) -> Result<bool, Self::Error> {
+                Ok(true)
+            }
+        }
+        let mut h = russh::client::connect_stream(recorder_config, s, Accept).await?;
+        h.authenticate_none("x").await.map(|a| a.success())
+    })
+    .await;
+    assert!(
+        !matches!(attempt, Ok(Ok(true))),
+        "a PROXY header was accepted with --proxy-protocol off"
+    );
+}
