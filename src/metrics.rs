@@ -42,6 +42,8 @@ pub struct Metrics {
     pub sessions: Family<KindLabel, Counter>,
     pub refusals: Family<ReasonLabel, Counter>,
     pub handshake_failures: Counter,
+    /// Load-balancer health checks (PROXY LOCAL), kept apart from visitors.
+    pub probes: Counter,
     pub bytes_out: Counter,
     pub session_seconds: Histogram,
     pub tab_views: Family<TabLabel, Counter>,
@@ -58,6 +60,7 @@ impl Metrics {
             sessions: Family::default(),
             refusals: Family::default(),
             handshake_failures: Counter::default(),
+            probes: Counter::default(),
             bytes_out: Counter::default(),
             session_seconds: Histogram::new([
                 1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0,
@@ -90,6 +93,11 @@ impl Metrics {
             "handshake_failures",
             "Connections that never authenticated",
             m.handshake_failures.clone(),
+        );
+        registry.register(
+            "health_checks",
+            "Load-balancer health checks (PROXY protocol LOCAL)",
+            m.probes.clone(),
         );
         registry.register("bytes_out", "Bytes sent to clients", m.bytes_out.clone());
         registry.register(

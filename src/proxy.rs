@@ -25,12 +25,21 @@ pub enum ProxyError {
     Io(#[from] std::io::Error),
 }
 
-/// Reads exactly one v2 header from `stream` and returns the client address it names (or
-/// `socket_peer` for LOCAL/unspecified). Reads nothing past the header.
+/// What a header said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    /// The client's address (the socket's own for LOCAL or unspecified).
+    pub addr: SocketAddr,
+    /// A LOCAL header: the load balancer itself, e.g. a health check.
+    pub local: bool,
+}
+
+/// Reads exactly one v2 header from `stream` and returns where the connection comes from.
+/// Reads nothing past the header.
 pub async fn read_header<S: AsyncRead + Unpin>(
     stream: &mut S,
     socket_peer: SocketAddr,
-) -> Result<SocketAddr, ProxyError> {
+) -> Result<Origin, ProxyError> {
     let mut head = [0u8; 16];
     stream.read_exact(&mut head).await?;
     if &head[..12] != PROTOCOL_PREFIX {
@@ -46,13 +55,17 @@ pub async fn read_header<S: AsyncRead + Unpin>(
     stream.read_exact(&mut buf[16..]).await?;
     let header = Header::try_from(&buf[..]).map_err(|e| ProxyError::Invalid(e.to_string()))?;
     if header.command == Command::Local {
-        return Ok(socket_peer);
+        return Ok(Origin {
+            addr: socket_peer,
+            local: true,
+        });
     }
-    Ok(match header.addresses {
+    let addr = match header.addresses {
         Addresses::IPv4(a) => SocketAddr::from((a.source_address, a.source_port)),
         Addresses::IPv6(a) => SocketAddr::from((a.source_address, a.source_port)),
         Addresses::Unspecified | Addresses::Unix(_) => socket_peer,
-    })
+    };
+    Ok(Origin { addr, local: false })
 }
 
 #[cfg(test)]
@@ -74,7 +87,7 @@ mod tests {
         bytes.extend_from_slice(b"SSH-2.0-x\r\n");
         let mut r = &bytes[..];
         let peer = "127.0.0.1:1".parse().unwrap();
-        assert_eq!(read_header(&mut r, peer).await.unwrap(), src);
+        assert_eq!(read_header(&mut r, peer).await.unwrap().addr, src);
         assert_eq!(r, b"SSH-2.0-x\r\n");
     }
 
@@ -82,7 +95,9 @@ mod tests {
     async fn local_keeps_the_socket_address() {
         let peer: SocketAddr = "127.0.0.1:9".parse().unwrap();
         let bytes = header(Addresses::Unspecified, Command::Local);
-        assert_eq!(read_header(&mut &bytes[..], peer).await.unwrap(), peer);
+        let o = read_header(&mut &bytes[..], peer).await.unwrap();
+        assert_eq!(o.addr, peer);
+        assert!(o.local);
     }
 
     #[tokio::test]

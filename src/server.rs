@@ -350,7 +350,7 @@ impl Server {
                 Err(why) => return gate.refuse(stream, peer, why, &shared),
             };
             tokio::spawn(async move {
-                connection(shared, config, stream, peer).await;
+                connection(shared, config, stream, peer, false).await;
                 drop((slot, permit));
             });
             return;
@@ -358,8 +358,8 @@ impl Server {
         tokio::spawn(async move {
             let deadline = shared.limits.handshake_timeout;
             let real = tokio::time::timeout(deadline, proxy::read_header(&mut stream, peer)).await;
-            let client = match real {
-                Ok(Ok(addr)) => addr,
+            let origin = match real {
+                Ok(Ok(origin)) => origin,
                 Ok(Err(e)) => {
                     tracing::info!(peer = %shared.log_ip.show(peer), error = %e, "refused: bad PROXY header");
                     crate::metrics::get().refused("proxy_header");
@@ -371,11 +371,12 @@ impl Server {
                     return;
                 }
             };
+            let client = origin.addr;
             let slot = match gate.admit(client.ip()) {
                 Ok(slot) => slot,
                 Err(why) => return gate.refuse(stream, client, why, &shared),
             };
-            connection(shared, config, stream, client).await;
+            connection(shared, config, stream, client, origin.local).await;
             drop((slot, permit));
         });
     }
@@ -406,11 +407,23 @@ impl Server {
 }
 
 /// One connection from accept to close. Deadlines and shutdown act on it from [`Server::reap`]
-/// and [`Server::shutdown`] through its [`ConnCtl`]; this task only runs it.
-async fn connection(shared: Arc<Shared>, config: Arc<Config>, stream: TcpStream, peer: SocketAddr) {
+/// and [`Server::shutdown`] through its [`ConnCtl`]; this task only runs it. A `probe` (a load
+/// balancer's health check, announced by a LOCAL PROXY header) is logged at debug level and kept
+/// out of the visitor metrics.
+async fn connection(
+    shared: Arc<Shared>,
+    config: Arc<Config>,
+    stream: TcpStream,
+    peer: SocketAddr,
+    probe: bool,
+) {
     let metrics = crate::metrics::get();
-    metrics.connections_total.inc();
-    metrics.connections_active.inc();
+    if probe {
+        metrics.probes.inc();
+    } else {
+        metrics.connections_total.inc();
+        metrics.connections_active.inc();
+    }
     let ctl = Arc::new(ConnCtl::default());
     let id = shared.register(Arc::clone(&ctl));
     let span = tracing::info_span!("conn", id, peer = %shared.log_ip.show(peer));
@@ -450,26 +463,34 @@ async fn connection(shared: Arc<Shared>, config: Arc<Config>, stream: TcpStream,
     let bytes_out = ctl.bytes_out.load(std::sync::atomic::Ordering::Relaxed);
     let authed = ctl.authenticated.load(std::sync::atomic::Ordering::SeqCst);
     let summary = ctl.summary.lock().map(|s| s.clone()).unwrap_or_default();
+    let duration_ms = started.elapsed().as_millis() as u64;
+    let bytes_in = ctl.bytes_in.load(std::sync::atomic::Ordering::Relaxed);
     span.in_scope(|| {
-        tracing::info!(
-            how,
-            client = %summary.client,
-            command = %summary.command,
-            term = %summary.term,
-            size = %summary.size,
-            duration_ms = started.elapsed().as_millis() as u64,
-            bytes_out,
-            bytes_in = ctl.bytes_in.load(std::sync::atomic::Ordering::Relaxed),
-            "connection ended"
-        )
+        if probe {
+            tracing::debug!(how, duration_ms, "health check (PROXY LOCAL) ended");
+        } else {
+            tracing::info!(
+                how,
+                client = %summary.client,
+                command = %summary.command,
+                term = %summary.term,
+                size = %summary.size,
+                duration_ms,
+                bytes_out,
+                bytes_in,
+                "connection ended"
+            )
+        }
     });
-    metrics.connections_active.dec();
-    metrics.bytes_out.inc_by(bytes_out);
-    metrics
-        .session_seconds
-        .observe(started.elapsed().as_secs_f64());
-    if !authed {
-        metrics.handshake_failures.inc();
+    if !probe {
+        metrics.connections_active.dec();
+        metrics.bytes_out.inc_by(bytes_out);
+        metrics
+            .session_seconds
+            .observe(started.elapsed().as_secs_f64());
+        if !authed {
+            metrics.handshake_failures.inc();
+        }
     }
     shared.unregister(id);
 }

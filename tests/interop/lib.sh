@@ -3,6 +3,7 @@
 # under test on a free loopback port with a throw-away host key and a copy of resume.toml.
 #
 #   start_server BIN DIR [extra serve args...]
+#     (SERVER_MAX_PER_IP, default 50, is its --max-per-ip: serve accepts each option only once)
 #     sets SERVER_PID, SERVER_ADDR (127.0.0.1:PORT), SERVER_PORT, SERVER_FP (SHA256:...),
 #     SERVER_LOG (the server's stderr)
 #   stop_server
@@ -20,7 +21,7 @@ start_server() {
     # The suite opens a few dozen connections from 127.0.0.1 within a minute: lift the per-address
     # rate limit (30/min by default) so it measures the clients, not the limiter.
     "$bin" serve --listen 127.0.0.1:0 --resume "$dir/resume.toml" --host-key "$dir/ssh_host_ed25519_key" \
-        --rate-per-minute 1000 --max-per-ip 50 --idle-timeout 120 --max-session 300 "$@" \
+        --rate-per-minute 1000 --max-per-ip "${SERVER_MAX_PER_IP:-50}" --idle-timeout 120 --max-session 300 "$@" \
         </dev/null 2>"$SERVER_LOG" &
     SERVER_PID=$!
     local deadline=$((SECONDS + 30))
