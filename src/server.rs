@@ -268,11 +268,18 @@ impl Server {
         let mut sweep = tokio::time::interval(Duration::from_secs(1));
         sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut ticks = 0u64;
+        let limits = &self.shared.limits;
+        let full_every = (limits.idle_timeout.min(limits.max_session).as_secs() / 4).clamp(1, 10);
         loop {
             tokio::select! {
                 _ = &mut shutdown => break,
                 _ = sweep.tick() => {
-                    self.reap();
+                    // Handshake and notice deadlines are seconds away: check them every second
+                    // while there are any. Idle and session-length deadlines are minutes away:
+                    // a full pass every few seconds is exact enough, and idle servers stay idle.
+                    if ticks % full_every == 0 || self.shared.has_urgent() {
+                        self.reap();
+                    }
                     ticks += 1;
                     if ticks % 10 == 0 {
                         self.gate.rate.retain_recent();
@@ -312,7 +319,8 @@ impl Server {
             let why = if !authed {
                 if now >= ctl.started() + limits.handshake_timeout {
                     // Nothing to say to a client that never authenticated: cut it now.
-                    ctl.begin_end(EndReason::HandshakeTimeout, now);
+                    self.shared
+                        .begin_end(&ctl, EndReason::HandshakeTimeout, now);
                     ctl.kill();
                 }
                 continue;
@@ -323,7 +331,7 @@ impl Server {
             } else {
                 continue;
             };
-            if ctl.begin_end(why, now + END_NOTICE) {
+            if self.shared.begin_end(&ctl, why, now + END_NOTICE) {
                 tokio::spawn(end_session(ctl, why));
             }
         }
@@ -387,7 +395,7 @@ impl Server {
         tracing::info!(open, "shutting down: telling open sessions");
         let cut_at = std::time::Instant::now() + self.shared.limits.shutdown_grace;
         for ctl in self.shared.connections() {
-            if ctl.begin_end(EndReason::Shutdown, cut_at) {
+            if self.shared.begin_end(&ctl, EndReason::Shutdown, cut_at) {
                 tokio::spawn(end_session(ctl, EndReason::Shutdown));
             }
         }

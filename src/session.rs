@@ -114,7 +114,7 @@ impl Conn {
             }
             let term = chan.env.term.clone().unwrap_or_default();
             self.span.in_scope(|| {
-                tracing::info!(kind = "tui", section = tab.slug(), cols = size.cols, rows = size.rows, term = %term, "session started")
+                tracing::debug!(kind = "tui", section = tab.slug(), cols = size.cols, rows = size.rows, term = %term, "session started")
             });
             self.ctl.note(|s| {
                 s.command = format!("tui:{}", tab.slug());
@@ -148,7 +148,7 @@ impl Conn {
         };
         let kind = cmd.kind();
         self.span.in_scope(|| {
-            tracing::info!(
+            tracing::debug!(
                 kind = "exec",
                 command = kind,
                 pty = pty.is_some(),
@@ -282,7 +282,7 @@ impl Handler for Conn {
             .take(96)
             .collect();
         self.ctl.note(|s| s.client = client);
-        self.ctl.authenticated.store(true, Ordering::SeqCst);
+        self.shared.handshake_done(&self.ctl);
         self.ctl.touch();
         Ok(())
     }

@@ -2,11 +2,11 @@
 //! and the table of open connections used for reload notices and graceful shutdown.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use crate::config::{Limits, LogIp};
-use crate::conn::ConnCtl;
+use crate::conn::{ConnCtl, EndReason};
 use crate::resume::Resume;
 
 /// Shared by all connections (behind an `Arc`).
@@ -22,6 +22,10 @@ pub struct Shared {
     conns: Mutex<HashMap<u64, Arc<ConnCtl>>>,
     next_id: AtomicU64,
     shutting_down: AtomicBool,
+    /// Connections not yet authenticated, and connections being ended: the ones whose
+    /// deadlines are seconds away. While both are zero the per-second sweep has nothing to do.
+    handshaking: AtomicUsize,
+    ending: AtomicUsize,
 }
 
 impl Shared {
@@ -35,6 +39,8 @@ impl Shared {
             conns: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
             shutting_down: AtomicBool::new(false),
+            handshaking: AtomicUsize::new(0),
+            ending: AtomicUsize::new(0),
         }
     }
 
@@ -73,8 +79,30 @@ impl Shared {
         }
     }
 
+    /// A connection finished authenticating (or ended without): counted once.
+    pub fn handshake_done(&self, ctl: &ConnCtl) {
+        if !ctl.authenticated.swap(true, Ordering::SeqCst) {
+            self.handshaking.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Starts ending a connection (see [`ConnCtl::begin_end`]), counted until it is gone.
+    pub fn begin_end(&self, ctl: &ConnCtl, why: EndReason, cut_at: std::time::Instant) -> bool {
+        let first = ctl.begin_end(why, cut_at);
+        if first {
+            self.ending.fetch_add(1, Ordering::SeqCst);
+        }
+        first
+    }
+
+    /// Whether any connection has a deadline that is seconds away.
+    pub fn has_urgent(&self) -> bool {
+        self.handshaking.load(Ordering::SeqCst) > 0 || self.ending.load(Ordering::SeqCst) > 0
+    }
+
     /// Adds a connection to the table; returns its id.
     pub fn register(&self, ctl: Arc<ConnCtl>) -> u64 {
+        self.handshaking.fetch_add(1, Ordering::SeqCst);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut m) = self.conns.lock() {
             m.insert(id, ctl);
@@ -83,8 +111,12 @@ impl Shared {
     }
 
     pub fn unregister(&self, id: u64) {
-        if let Ok(mut m) = self.conns.lock() {
-            m.remove(&id);
+        let removed = self.conns.lock().ok().and_then(|mut m| m.remove(&id));
+        if let Some(ctl) = removed {
+            self.handshake_done(&ctl);
+            if ctl.end().is_some() {
+                self.ending.fetch_sub(1, Ordering::SeqCst);
+            }
         }
     }
 

@@ -1057,32 +1057,38 @@ async fn capture(args: CaptureArgs) -> anyhow::Result<()> {
         bail!("auth none refused");
     }
     let channel = step(t, "channel open", handle.channel_open_session()).await??;
-    channel
-        .request_pty(
-            false,
-            &a.term,
-            u32::from(a.cols),
-            u32::from(a.rows),
-            0,
-            0,
-            &[],
-        )
-        .await?;
-    channel.request_shell(false).await?;
+    if !a.no_pty {
+        channel
+            .request_pty(
+                false,
+                &a.term,
+                u32::from(a.cols),
+                u32::from(a.rows),
+                0,
+                0,
+                &[],
+            )
+            .await?;
+    }
+    match &a.exec {
+        Some(c) => channel.exec(false, c.as_bytes()).await?,
+        None => channel.request_shell(false).await?,
+    }
     let (mut read, write) = channel.split();
     let mut screen = vt100::Parser::new(nz(a.rows), nz(a.cols), 0);
     let mut bytes = Vec::new();
     loop {
         match step(t, "first frame", read.wait()).await? {
-            Some(ChannelMsg::Data { data }) => {
+            Some(ChannelMsg::Data { data }) | Some(ChannelMsg::ExtendedData { data, .. }) => {
                 bytes.extend_from_slice(&data);
                 screen.process(&data);
-                if last_row_has(&screen, &a.marker) {
+                if a.until == Until::Marker && last_row_has(&screen, &a.marker) {
                     break;
                 }
             }
-            Some(_) => {}
+            Some(ChannelMsg::Close) | None if a.until == Until::Close => break,
             None => bail!("channel closed before the frame was complete"),
+            Some(_) => {}
         }
     }
     std::fs::write(&args.out, &bytes)?;
