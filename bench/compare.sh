@@ -115,7 +115,10 @@ mkdir -p "$TMP/bin/examples"
 cp "$ROOT/target/release/resume-ssh" "$ROOT/target/release/loadgen" "$TMP/bin/"
 cp "$ROOT/target/release/examples/bare_server" "$TMP/bin/examples/"
 if [ -n "$CAND" ]; then cp "$CAND" "$TMP/bin/candidate-resume-ssh"; fi
+# sshd's ForceCommand runs as another user: it must reach the binary. Host keys go in their own
+# directory (resume-ssh makes its key's directory private).
 chmod 755 "$TMP" "$TMP/bin" "$TMP/bin/examples"
+mkdir -p "$TMP/keys"
 BIN=$TMP/bin
 RESUME=$ROOT/resume.toml
 LOADGEN=("${CLI[@]}" "$BIN/loadgen")
@@ -136,7 +139,7 @@ stop_pid() {
 }
 
 start_bare() {
-    "${SRV[@]}" "$BIN/examples/bare_server" --listen "127.0.0.1:$PORT_BARE" --host-key "$TMP/bare_key" \
+    "${SRV[@]}" "$BIN/examples/bare_server" --listen "127.0.0.1:$PORT_BARE" --host-key "$TMP/keys/bare_key" \
         --resume "$RESUME" --max-seconds 7200 >>"$OUT/bare.log" 2>&1 &
     BARE_PID=$!
     PIDS+=("$BARE_PID")
@@ -144,7 +147,7 @@ start_bare() {
 }
 
 start_resume_ssh() { # binary port log: sets LAST_PID
-    "${SRV[@]}" "$1" serve --listen "127.0.0.1:$2" --host-key "$TMP/rs_key" \
+    "${SRV[@]}" "$1" serve --listen "127.0.0.1:$2" --host-key "$TMP/keys/rs_key" \
         --resume "$RESUME" --no-watch --max-per-ip 1000000 --rate-per-minute 1000000000 \
         --max-connections 1000000 >>"$3" 2>&1 &
     LAST_PID=$!
@@ -190,7 +193,10 @@ EOF
     "${SRV[@]}" /usr/sbin/sshd -D -e -f "$TMP/sshd_config" -p "$PORT_SSHD" >>"$OUT/sshd.log" 2>&1 &
     SSHD_PID=$!
     PIDS+=("$SSHD_PID")
-    wait_port "$PORT_SSHD" "$SSHD_PID" || { log "sshd did not start"; cat "$OUT/sshd.log" >&2; SSHD=0; }
+    wait_port "$PORT_SSHD" "$SSHD_PID" || { log "sshd did not start"; cat "$OUT/sshd.log" >&2; SSHD=0; return; }
+    # What a visitor gets from it (kept for inspection: it should be the plain-text resume).
+    "$BIN/loadgen" capture --addr "127.0.0.1:$PORT_SSHD" --user resumebench --until close \
+        --out "$OUT/sshd-output.txt" 2>>"$OUT/loadgen.err" || log "sshd: capture failed"
 }
 
 record() { # label round: reads one JSON line from stdin, tags it, appends it

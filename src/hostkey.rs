@@ -112,14 +112,6 @@ fn create(path: &Path) -> Result<PrivateKey, HostKeyError> {
         .mode(0o700)
         .create(dir)
         .map_err(err)?;
-    // A directory that already existed (e.g. keys/ from git) is tightened too; where that is not
-    // allowed the key file's own 0600 still protects it.
-    if dir != Path::new(".")
-        && let Ok(meta) = std::fs::metadata(dir)
-        && meta.permissions().mode() & 0o077 != 0
-    {
-        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
-    }
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|e| err(std::io::Error::other(e.to_string())))?;
     let key = PrivateKey::new(

@@ -308,30 +308,31 @@ impl Server {
     fn reap(&self) {
         let limits = &self.shared.limits;
         let now = std::time::Instant::now();
-        for ctl in self.shared.connections() {
+        let mut to_end = Vec::new();
+        self.shared.for_each_connection(|ctl| {
             if let Some((_, cut_at)) = ctl.end() {
                 if now >= cut_at {
                     ctl.kill();
                 }
-                continue;
+                return;
             }
             let authed = ctl.authenticated.load(std::sync::atomic::Ordering::SeqCst);
-            let why = if !authed {
+            if !authed {
                 if now >= ctl.started() + limits.handshake_timeout {
                     // Nothing to say to a client that never authenticated: cut it now.
-                    self.shared
-                        .begin_end(&ctl, EndReason::HandshakeTimeout, now);
-                    ctl.kill();
+                    to_end.push((Arc::clone(ctl), EndReason::HandshakeTimeout));
                 }
-                continue;
             } else if now >= ctl.started() + limits.max_session {
-                EndReason::MaxDuration
+                to_end.push((Arc::clone(ctl), EndReason::MaxDuration));
             } else if now >= ctl.last_input() + limits.idle_timeout {
-                EndReason::Idle
-            } else {
-                continue;
-            };
-            if self.shared.begin_end(&ctl, why, now + END_NOTICE) {
+                to_end.push((Arc::clone(ctl), EndReason::Idle));
+            }
+        });
+        for (ctl, why) in to_end {
+            if why == EndReason::HandshakeTimeout {
+                self.shared.begin_end(&ctl, why, now);
+                ctl.kill();
+            } else if self.shared.begin_end(&ctl, why, now + END_NOTICE) {
                 tokio::spawn(end_session(ctl, why));
             }
         }

@@ -120,6 +120,13 @@ impl Shared {
         }
     }
 
+    /// Calls `f` for every open connection, under the table's lock (keep `f` short).
+    pub fn for_each_connection(&self, mut f: impl FnMut(&Arc<ConnCtl>)) {
+        if let Ok(m) = self.conns.lock() {
+            m.values().for_each(&mut f);
+        }
+    }
+
     /// A snapshot of the open connections.
     pub fn connections(&self) -> Vec<Arc<ConnCtl>> {
         self.conns

@@ -164,16 +164,45 @@ pub struct Geometry {
     pub max_scroll: [u16; SectionId::ALL.len()],
 }
 
-/// Computes [`Geometry`] (wraps every section once).
+thread_local! {
+    /// Geometry per (resume, size, unicode), shared by the sessions on this thread.
+    static GEOMETRY: RefCell<Vec<(Weak<Resume>, Size, bool, Geometry)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// Computes [`Geometry`] (wraps every section once), or takes it from the per-thread cache.
 pub fn geometry(size: Size, resume: &Arc<Resume>, unicode: bool) -> Geometry {
+    let key = Arc::as_ptr(resume);
+    let hit = GEOMETRY.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(r, s, u, _)| r.as_ptr() == key && *s == size && *u == unicode)
+            .map(|e| e.3)
+    });
+    if let Some(g) = hit {
+        return g;
+    }
+    let body_height = body_height(size, resume);
     let mut max_scroll = [0; SectionId::ALL.len()];
-    for id in SectionId::ALL {
-        max_scroll[id.index()] = self::max_scroll(size, resume, unicode, id);
+    if !too_small(size) {
+        for id in SectionId::ALL {
+            let total = body_lines(size, resume, unicode, id).len();
+            max_scroll[id.index()] =
+                u16::try_from(total.saturating_sub(usize::from(body_height))).unwrap_or(u16::MAX);
+        }
     }
-    Geometry {
-        body_height: body_height(size, resume),
+    let g = Geometry {
+        body_height,
         max_scroll,
-    }
+    };
+    GEOMETRY.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= WRAP_CACHE_ENTRIES {
+            c.remove(0);
+        }
+        c.push((Arc::downgrade(resume), size, unicode, g));
+    });
+    g
 }
 
 /// The largest useful scroll offset of a tab at this size.
