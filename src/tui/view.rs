@@ -164,10 +164,11 @@ pub struct Geometry {
     pub max_scroll: [u16; SectionId::ALL.len()],
 }
 
+/// Geometry per (resume, size, unicode), shared by the sessions on this thread.
+type GeometryCache = Vec<(Weak<Resume>, Size, bool, Geometry)>;
+
 thread_local! {
-    /// Geometry per (resume, size, unicode), shared by the sessions on this thread.
-    static GEOMETRY: RefCell<Vec<(Weak<Resume>, Size, bool, Geometry)>> =
-        const { RefCell::new(Vec::new()) };
+    static GEOMETRY: RefCell<GeometryCache> = const { RefCell::new(Vec::new()) };
 }
 
 /// Computes [`Geometry`] (wraps every section once), or takes it from the per-thread cache.
