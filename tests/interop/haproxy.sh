@@ -130,6 +130,8 @@ fatal() {
 # two instances, one host key (as deploy/haproxy.cfg asks: the key must not depend on the backend)
 
 # start_server (lib.sh) adds --rate-per-minute 1000 and --max-per-ip $SERVER_MAX_PER_IP.
+# The per-session "session started" lines are debug level: turn them on for check b.
+export RESUME_SSH_LOG="info,russh=warn,resume_ssh::session=debug"
 SERVE_ARGS=(--proxy-protocol --log-ip full)
 export SERVER_MAX_PER_IP=$MAX_PER_IP
 start_server "$BIN" "$work/one" "${SERVE_ARGS[@]}" || fatal "start instance 1"
