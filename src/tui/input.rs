@@ -77,7 +77,16 @@ impl InputParser {
                 self.buf.clear();
                 continue;
             }
-            match Event::parse_from(&self.buf) {
+            if zero_mouse_coordinate(&self.buf) {
+                // terminput computes `coordinate - 1` on these: drop them before it can overflow.
+                self.buf.clear();
+                continue;
+            }
+            // Defence in depth: a panic inside the third-party parser drops the sequence, not
+            // the session.
+            let parsed = std::panic::catch_unwind(|| Event::parse_from(&self.buf))
+                .unwrap_or_else(|_| Err(std::io::Error::other("parser panicked")));
+            match parsed {
                 Ok(Some(ev)) => {
                     out.push(ev);
                     self.buf.clear();
@@ -111,6 +120,26 @@ impl InputParser {
         }
         self.buf.clear();
     }
+}
+
+/// A complete mouse report (`ESC [ < b ; x ; y M/m` or `ESC [ b ; x ; y M`) whose column or row
+/// is 0; terminals count from 1.
+fn zero_mouse_coordinate(buf: &[u8]) -> bool {
+    let Some(body) = buf.strip_prefix(b"\x1b[") else {
+        return false;
+    };
+    let Some((&last, params)) = body.split_last() else {
+        return false;
+    };
+    if last != b'M' && last != b'm' {
+        return false;
+    }
+    let params = params.strip_prefix(b"<").unwrap_or(params);
+    let fields: Vec<&[u8]> = params.split(|&b| b == b';').collect();
+    fields.len() == 3
+        && fields[1..]
+            .iter()
+            .any(|f| !f.is_empty() && f.iter().all(|&b| b == b'0'))
 }
 
 #[cfg(test)]
@@ -242,6 +271,23 @@ mod tests {
         for bad in [&b"\xe9"[..], b"\xc3", b"\xe2\x82"] {
             let out = parse_chunks(&[bad, b"q"]);
             assert_eq!(out.last(), Some(&key(KeyCode::Char('q'))), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn mouse_reports_at_row_or_column_zero_are_dropped() {
+        // Found by the fuzzer: terminput subtracts 1 from these and overflows.
+        let crash = b"\x00P\x1e\x1b[A\x1bimpact\x1b[5~\x1b[<65;3;0M?\x1b";
+        let out = parse_chunks(&[crash]);
+        assert!(out.iter().all(|e| e.as_mouse().is_none()), "{out:?}");
+        for seq in [
+            &b"\x1b[<0;0;5M"[..],
+            b"\x1b[<0;5;0m",
+            b"\x1b[32;0;5M",
+            b"\x1b[<0;00;1M",
+        ] {
+            let out = parse_chunks(&[seq, b"j"]);
+            assert_eq!(out, [key(KeyCode::Char('j'))], "{seq:?}");
         }
     }
 
