@@ -136,10 +136,15 @@ fn zero_mouse_coordinate(buf: &[u8]) -> bool {
     }
     let params = params.strip_prefix(b"<").unwrap_or(params);
     let fields: Vec<&[u8]> = params.split(|&b| b == b';').collect();
-    fields.len() == 3
-        && fields[1..]
-            .iter()
-            .any(|f| !f.is_empty() && f.iter().all(|&b| b == b'0'))
+    // terminput parses button, column, row in that order (more fields are ignored) and
+    // subtracts 1 from each coordinate as soon as it has read it.
+    let zero = |f: &&[u8]| {
+        std::str::from_utf8(f)
+            .ok()
+            .and_then(|t| t.parse::<u16>().ok())
+            == Some(0)
+    };
+    fields.iter().skip(1).take(2).any(zero)
 }
 
 #[cfg(test)]
