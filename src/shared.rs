@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use crate::config::{Limits, LogIp};
 use crate::conn::{ConnCtl, EndReason};
+use crate::locks::lock;
 use crate::resume::Resume;
 
 /// Shared by all connections (behind an `Arc`).
@@ -104,14 +105,12 @@ impl Shared {
     pub fn register(&self, ctl: Arc<ConnCtl>) -> u64 {
         self.handshaking.fetch_add(1, Ordering::SeqCst);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut m) = self.conns.lock() {
-            m.insert(id, ctl);
-        }
+        lock(&self.conns).insert(id, ctl);
         id
     }
 
     pub fn unregister(&self, id: u64) {
-        let removed = self.conns.lock().ok().and_then(|mut m| m.remove(&id));
+        let removed = lock(&self.conns).remove(&id);
         if let Some(ctl) = removed {
             self.handshake_done(&ctl);
             if ctl.end().is_some() {
@@ -122,21 +121,25 @@ impl Shared {
 
     /// Calls `f` for every open connection, under the table's lock (keep `f` short).
     pub fn for_each_connection(&self, mut f: impl FnMut(&Arc<ConnCtl>)) {
-        if let Ok(m) = self.conns.lock() {
-            m.values().for_each(&mut f);
-        }
+        lock(&self.conns).values().for_each(&mut f);
     }
 
     /// A snapshot of the open connections.
     pub fn connections(&self) -> Vec<Arc<ConnCtl>> {
-        self.conns
-            .lock()
-            .map(|m| m.values().cloned().collect())
-            .unwrap_or_default()
+        lock(&self.conns).values().cloned().collect()
     }
 
     pub fn connection_count(&self) -> usize {
-        self.conns.lock().map(|m| m.len()).unwrap_or(0)
+        lock(&self.conns).len()
+    }
+
+    /// Tests only (a no-op without test hooks): poisons the connection table's lock.
+    #[doc(hidden)]
+    pub fn poison_table_for_tests(&self) -> bool {
+        if self.test_hooks {
+            crate::locks::poison(&self.conns);
+        }
+        self.test_hooks
     }
 
     pub fn begin_shutdown(&self) {

@@ -127,7 +127,7 @@ impl TestServer {
             let listener = tokio::net::TcpListener::from_std(std_listener)?;
             server
                 .run(
-                    listener,
+                    vec![listener],
                     async move {
                         let _ = rx.await;
                     },
