@@ -69,11 +69,10 @@ fn reap(shared: &Shared) {
                 shared.begin_end(&ctl, EndReason::HandshakeTimeout, now);
                 ctl.kill();
             }
-            Some(why) => {
-                if shared.begin_end(&ctl, why, now + END_NOTICE) {
-                    tokio::spawn(end_session(ctl, why));
-                }
+            Some(why) if shared.begin_end(&ctl, why, now + END_NOTICE) => {
+                tokio::spawn(end_session(ctl, why));
             }
+            Some(_) => {}
         }
     }
 }
