@@ -273,3 +273,117 @@ async fn a_client_that_stopped_reading_does_not_delay_reload_for_others() {
     assert!(took.is_ok(), "a nudge round is bounded in time");
     pause.resume();
 }
+
+/// The real binary, serving on `listen` (each given as its own `--listen`) with `extra` flags;
+/// returns it with the addresses it printed. Killed when dropped.
+struct Served {
+    child: std::process::Child,
+    addrs: Vec<SocketAddr>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(listen: &[&str], extra: &[&str]) -> Served {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_resume-ssh"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("RESUME_SSH_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.arg("serve").args(["--resume", common::RESUME_PATH, "--no-watch"]);
+    cmd.arg("--host-key").arg(dir.path().join("key"));
+    for l in listen {
+        cmd.args(["--listen", l]);
+    }
+    let mut child = cmd
+        .args(extra)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn resume-ssh");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut served = Served {
+        child,
+        addrs: Vec::new(),
+        _dir: dir,
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut seen = Vec::new();
+    while served.addrs.len() < listen.len() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Ok(line) = rx.recv_timeout(left) else {
+            panic!("no 'listening on' lines; stderr:\n{}", seen.join("\n"));
+        };
+        if let Some(rest) = line.strip_prefix("resume-ssh listening on ") {
+            served.addrs.push(rest.trim().parse().expect("an address"));
+        }
+        seen.push(line);
+    }
+    served
+}
+
+/// `--listen` may be given more than once, and `[::]` (the default's address) takes IPv6 and
+/// IPv4 clients alike; an IPv4 client arriving IPv4-mapped on the IPv6 socket counts as the same
+/// address as on the IPv4 socket.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dual_stack_and_several_listen_addresses_on_the_real_binary() {
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_resume-ssh"))
+        .args(["serve", "--help"])
+        .env_remove("RESUME_SSH_LISTEN")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("[default: [::]:2222]"),
+        "the default listens on both families: {help}"
+    );
+
+    let served = serve(&["[::]:0", "127.0.0.1:0"], &["--max-per-ip", "1"]);
+    let (dual, v4) = (served.addrs[0], served.addrs[1]);
+    assert!(dual.ip().is_unspecified() && dual.is_ipv6(), "{dual}");
+    let over_v6: SocketAddr = (std::net::Ipv6Addr::LOCALHOST, dual.port()).into();
+    let over_v4: SocketAddr = (std::net::Ipv4Addr::LOCALHOST, dual.port()).into();
+
+    let c6 = common::connect(over_v6).await;
+    assert!(c6.exec("plain").await.text().contains(common::NAME));
+    let c4 = common::connect(over_v4).await;
+    assert!(c4.exec("plain").await.text().contains(common::NAME));
+
+    // c4 holds 127.0.0.1's one slot (it came in as ::ffff:127.0.0.1): the IPv4 socket refuses
+    // 127.0.0.1 too, while [::1] (another address) was served above next to it.
+    let mut s = TcpStream::connect(v4).await.unwrap();
+    let (bytes, closed) = common::raw_read_all(&mut s, Duration::from_secs(3)).await;
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        closed && text.contains("Too many open connections"),
+        "{text:?}"
+    );
+    drop(c4);
+    // Once it is gone, the IPv4 listener serves 127.0.0.1.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if common::try_connect(v4).await.is_ok() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the IPv4 listener never served");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
