@@ -1,7 +1,8 @@
 //! State every connection shares: the current resume (swapped atomically on reload), the limits,
 //! and the table of open connections used for reload notices and graceful shutdown.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -20,7 +21,8 @@ pub struct Shared {
     pub proxy_protocol: bool,
     /// Tests only: the exec command `__panic` panics inside the session handler.
     pub test_hooks: bool,
-    conns: Mutex<HashMap<u64, Arc<ConnCtl>>>,
+    /// By id, in order: the sweep walks it in short steps ([`Shared::connections_after`]).
+    conns: Mutex<BTreeMap<u64, Arc<ConnCtl>>>,
     next_id: AtomicU64,
     shutting_down: AtomicBool,
     /// Connections not yet authenticated, and connections being ended: the ones whose
@@ -37,7 +39,7 @@ impl Shared {
             log_ip: LogIp::default(),
             proxy_protocol: false,
             test_hooks: false,
-            conns: Mutex::new(HashMap::new()),
+            conns: Mutex::new(BTreeMap::new()),
             next_id: AtomicU64::new(1),
             shutting_down: AtomicBool::new(false),
             handshaking: AtomicUsize::new(0),
@@ -119,9 +121,14 @@ impl Shared {
         }
     }
 
-    /// Calls `f` for every open connection, under the table's lock (keep `f` short).
-    pub fn for_each_connection(&self, mut f: impl FnMut(&Arc<ConnCtl>)) {
-        lock(&self.conns).values().for_each(&mut f);
+    /// Up to `max` open connections with ids above `after`, in id order: a big table is walked
+    /// in steps that each hold the table's lock only briefly.
+    pub fn connections_after(&self, after: u64, max: usize) -> Vec<(u64, Arc<ConnCtl>)> {
+        lock(&self.conns)
+            .range((Bound::Excluded(after), Bound::Unbounded))
+            .take(max)
+            .map(|(id, ctl)| (*id, Arc::clone(ctl)))
+            .collect()
     }
 
     /// A snapshot of the open connections.

@@ -298,7 +298,8 @@ fn serve(listen: &[&str], extra: &[&str]) -> Served {
             cmd.env_remove(k);
         }
     }
-    cmd.arg("serve").args(["--resume", common::RESUME_PATH, "--no-watch"]);
+    cmd.arg("serve")
+        .args(["--resume", common::RESUME_PATH, "--no-watch"]);
     cmd.arg("--host-key").arg(dir.path().join("key"));
     for l in listen {
         cmd.args(["--listen", l]);
@@ -386,4 +387,64 @@ async fn dual_stack_and_several_listen_addresses_on_the_real_binary() {
         assert!(Instant::now() < deadline, "the IPv4 listener never served");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Time from TCP connect to the server's version line, over `for_how_long`, one connection at a
+/// time; sorted.
+async fn banner_latencies(addr: SocketAddr, for_how_long: Duration) -> Vec<Duration> {
+    let mut out = Vec::new();
+    let end = Instant::now() + for_how_long;
+    while Instant::now() < end && out.len() < 2000 {
+        let started = Instant::now();
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 256];
+        let read = tokio::time::timeout(Duration::from_secs(3), async {
+            while !got.starts_with(b"SSH-2.0-") {
+                match s.read(&mut buf).await {
+                    Ok(n) if n > 0 => got.extend_from_slice(&buf[..n]),
+                    _ => break,
+                }
+            }
+        })
+        .await;
+        assert!(read.is_ok() && got.starts_with(b"SSH-2.0-"), "{got:?}");
+        out.push(started.elapsed());
+        drop(s);
+        tokio::time::sleep(Duration::from_millis(3)).await;
+    }
+    out.sort();
+    out
+}
+
+/// The deadline sweep walks the whole connection table every second while any connection is
+/// handshaking; with a big table that walk must not hold up accepting (or registering) new
+/// connections: the slowest accept stays far below the time one walk takes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_connection_table_does_not_delay_accept() {
+    use resume_ssh::conn::ConnCtl;
+    // One worker thread: the sweep and the accept loop take turns on it.
+    let server = TestServer::isolated_on(test_limits(), 1);
+    let quiet = banner_latencies(server.addr, Duration::from_millis(1500)).await;
+    // A big table: connections still handshaking, so the sweep walks it every second.
+    let fakes: Vec<u64> = (0..200_000)
+        .map(|_| server.shared.register(Arc::new(ConnCtl::default())))
+        .collect();
+    let busy = banner_latencies(server.addr, Duration::from_secs(3)).await;
+    for id in fakes {
+        server.shared.unregister(id);
+    }
+    let pct = |v: &[Duration], p: usize| v[(v.len() - 1) * p / 100];
+    println!(
+        "accept to version line, small table: p50 {:?} p99 {:?} max {:?} ({} samples); \
+         200k-entry table: p50 {:?} p99 {:?} max {:?} ({} samples)",
+        pct(&quiet, 50),
+        pct(&quiet, 99),
+        pct(&quiet, 100),
+        quiet.len(),
+        pct(&busy, 50),
+        pct(&busy, 99),
+        pct(&busy, 100),
+        busy.len()
+    );
 }

@@ -1,8 +1,9 @@
 //! The deadline sweep, on a task of its own: handshake, idle and session-length deadlines for
 //! every connection, from one timer for the whole server (idle sessions own no timers).
 //!
-//! The table is copied under its lock (a clone of each `Arc`) and walked outside it, so neither
-//! the accept loop nor a connection registering itself ever waits for a pass over a big table.
+//! The table is walked in steps of [`STEP`] connections: each step copies its part of the table
+//! under the lock and checks it outside, then yields, so neither the accept loop nor a
+//! connection registering itself ever waits for a pass over a big table, even on one thread.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,6 +14,9 @@ use super::admission::Gate;
 use crate::conn::{ConnCtl, EndReason};
 use crate::shared::Shared;
 use crate::terminal;
+
+/// Connections checked per step of the sweep.
+const STEP: usize = 256;
 
 /// How long a client gets to leave after being told its session ends.
 pub(super) const END_NOTICE: Duration = Duration::from_secs(2);
@@ -31,7 +35,7 @@ pub(super) fn spawn(shared: Arc<Shared>, gate: Arc<Gate>) -> JoinHandle<()> {
             // there are any. Idle and session-length deadlines are minutes away: a full pass
             // every few seconds is exact enough, and idle servers stay idle.
             if ticks % full_every == 0 || shared.has_urgent() {
-                reap(&shared);
+                reap(&shared).await;
             }
             ticks += 1;
             if ticks % 10 == 0 {
@@ -41,39 +45,53 @@ pub(super) fn spawn(shared: Arc<Shared>, gate: Arc<Gate>) -> JoinHandle<()> {
     })
 }
 
-/// Applies the handshake, idle and session-length deadlines to every connection.
-fn reap(shared: &Shared) {
-    let limits = &shared.limits;
-    let now = Instant::now();
-    for ctl in shared.connections() {
-        if let Some((_, cut_at)) = ctl.end() {
-            if now >= cut_at {
-                ctl.kill();
-            }
-            continue;
-        }
-        let authed = ctl.authenticated.load(std::sync::atomic::Ordering::SeqCst);
-        let why = if !authed {
-            (now >= ctl.started() + limits.handshake_timeout).then_some(EndReason::HandshakeTimeout)
-        } else if now >= ctl.started() + limits.max_session {
-            Some(EndReason::MaxDuration)
-        } else if now >= ctl.last_input() + limits.idle_timeout {
-            Some(EndReason::Idle)
-        } else {
-            None
+/// Applies the handshake, idle and session-length deadlines to every connection, in steps.
+async fn reap(shared: &Shared) {
+    let mut after = 0;
+    loop {
+        let step = shared.connections_after(after, STEP);
+        let Some(&(last, _)) = step.last() else {
+            return;
         };
-        match why {
-            None => {}
-            Some(EndReason::HandshakeTimeout) => {
-                // Nothing to say to a client that never authenticated: cut it now.
-                shared.begin_end(&ctl, EndReason::HandshakeTimeout, now);
-                ctl.kill();
-            }
-            Some(why) if shared.begin_end(&ctl, why, now + END_NOTICE) => {
-                tokio::spawn(end_session(ctl, why));
-            }
-            Some(_) => {}
+        after = last;
+        let now = Instant::now();
+        for (_, ctl) in step {
+            check(shared, ctl, now);
         }
+        tokio::task::yield_now().await;
+    }
+}
+
+/// Applies the deadlines to one connection.
+fn check(shared: &Shared, ctl: Arc<ConnCtl>, now: Instant) {
+    let limits = &shared.limits;
+    if let Some((_, cut_at)) = ctl.end() {
+        if now >= cut_at {
+            ctl.kill();
+        }
+        return;
+    }
+    let authed = ctl.authenticated.load(std::sync::atomic::Ordering::SeqCst);
+    let why = if !authed {
+        (now >= ctl.started() + limits.handshake_timeout).then_some(EndReason::HandshakeTimeout)
+    } else if now >= ctl.started() + limits.max_session {
+        Some(EndReason::MaxDuration)
+    } else if now >= ctl.last_input() + limits.idle_timeout {
+        Some(EndReason::Idle)
+    } else {
+        None
+    };
+    match why {
+        None => {}
+        Some(EndReason::HandshakeTimeout) => {
+            // Nothing to say to a client that never authenticated: cut it now.
+            shared.begin_end(&ctl, EndReason::HandshakeTimeout, now);
+            ctl.kill();
+        }
+        Some(why) if shared.begin_end(&ctl, why, now + END_NOTICE) => {
+            tokio::spawn(end_session(ctl, why));
+        }
+        Some(_) => {}
     }
 }
 
