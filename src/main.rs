@@ -344,14 +344,17 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             "host key {verb}; serving the resume of {}",
             resume.basics.name
         );
+        // One write, whose failure (stderr already closed) is not fatal.
+        let mut banner = String::new();
         for local in &locals {
-            eprintln!("resume-ssh listening on {local}");
+            banner.push_str(&format!("resume-ssh listening on {local}\n"));
         }
-        eprintln!(
-            "  host key {}: {fingerprint}\n  try it: ssh -p {} localhost",
+        banner.push_str(&format!(
+            "  host key {}: {fingerprint}\n  try it: ssh -p {} localhost\n",
             settings.host_key_path.display(),
             locals.first().map_or(0, |a| a.port())
-        );
+        ));
+        let _ = std::io::stderr().write_all(banner.as_bytes());
         let log_ip = match args.log_ip {
             LogIpArg::Full => LogIp::Full,
             LogIpArg::Hashed => LogIp::Hashed,
