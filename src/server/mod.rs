@@ -70,7 +70,7 @@ impl Server {
     ) -> anyhow::Result<()> {
         anyhow::ensure!(!listeners.is_empty(), "no listener to accept on");
         tokio::pin!(shutdown);
-        let sweep = deadlines::spawn(Arc::clone(&self.shared), Arc::clone(&self.gate));
+        let mut sweep = deadlines::spawn(Arc::clone(&self.shared), Arc::clone(&self.gate));
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut first = 0usize;
@@ -78,6 +78,12 @@ impl Server {
             tokio::select! {
                 _ = &mut shutdown => break,
                 _ = tick.tick() => on_tick(),
+                ended = &mut sweep => {
+                    // It never ends by itself: a panic in it must not leave every deadline
+                    // unenforced (and the slots of silent clients taken) for good.
+                    tracing::error!(error = ?ended.err(), "deadline sweep stopped; restarting it");
+                    sweep = deadlines::spawn(Arc::clone(&self.shared), Arc::clone(&self.gate));
+                }
                 accepted = accept_any(&listeners, &mut first) => {
                     on_tick();
                     match accepted {
@@ -213,7 +219,11 @@ async fn connection(
         metrics.connections_active.inc();
     }
     let ctl = Arc::new(ConnCtl::default());
-    let id = shared.register(Arc::clone(&ctl));
+    let registered = Registered {
+        shared: &shared,
+        id: shared.register(Arc::clone(&ctl)),
+    };
+    let id = registered.id;
     let span = tracing::info_span!("conn", id, peer = %shared.log_ip.show(peer));
     let run = async {
         let handler = Conn::new(Arc::clone(&shared), Arc::clone(&ctl), span.clone());
@@ -276,6 +286,18 @@ async fn connection(
             metrics.handshake_failures.inc();
         }
     }
-    shared.unregister(id);
+    drop(registered);
     drop(admitted);
+}
+
+/// A connection's entry in the table, removed when the connection ends, even by a panic.
+struct Registered<'a> {
+    shared: &'a Shared,
+    id: u64,
+}
+
+impl Drop for Registered<'_> {
+    fn drop(&mut self) {
+        self.shared.unregister(self.id);
+    }
 }
