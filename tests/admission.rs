@@ -1,7 +1,6 @@
 //! Admission, end to end: which clients get in and which limits they share. The PROXY header is
 //! read before a connection takes a slot; per-address limits key on the /64 for IPv6 and on the
-//! IPv4 address for IPv4-mapped peers; a poisoned lock never locks clients out; a reload nudge
-//! is not held up by a client that stopped reading.
+//! IPv4 address for IPv4-mapped peers; a poisoned lock never locks clients out.
 
 mod common;
 
@@ -9,10 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{
-    Limits, Pausable, TestServer, TuiOpts, client_config, connect_stream, shipped_resume,
-    test_limits,
-};
+use common::{Limits, TuiOpts, client_config, connect_stream, shipped_resume, test_limits};
 use resume_ssh::server::Server;
 use resume_ssh::shared::Shared;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -86,6 +82,7 @@ async fn silent_connections_do_not_take_the_slots_of_clients_with_a_header() {
     };
     let (addr, _shared, _dir) = proxy_server(limits).await;
 
+    let opened = Instant::now();
     let mut silent = Vec::new();
     for _ in 0..3 {
         silent.push(TcpStream::connect(addr).await.unwrap());
@@ -93,15 +90,18 @@ async fn silent_connections_do_not_take_the_slots_of_clients_with_a_header() {
     tokio::time::sleep(Duration::from_millis(200)).await;
 
     // A client with a proper header is served at once, though three sockets wait silently.
-    let started = Instant::now();
     let words = first_words(addr, "203.0.113.1:4000", Duration::from_secs(2)).await;
     assert!(
         words.starts_with("SSH-2.0-resume_ssh_"),
         "a client with a header was not served while silent sockets waited: {words:?}"
     );
+    let started = Instant::now();
     let c = admitted(addr, "203.0.113.2:4000").await;
     assert!(c.exec("plain").await.text().contains(common::NAME));
-    println!("served in {:?} next to 3 silent sockets", started.elapsed());
+    println!(
+        "handshake, auth and `plain` in {:?} next to 3 silent sockets",
+        started.elapsed()
+    );
 
     // The silent ones are closed at the header deadline, not the handshake deadline (10 s).
     for mut s in silent {
@@ -112,6 +112,10 @@ async fn silent_connections_do_not_take_the_slots_of_clients_with_a_header() {
             "no SSH for a socket without a header"
         );
     }
+    println!(
+        "silent sockets all closed within {:?} of connecting",
+        opened.elapsed()
+    );
 }
 
 /// With one connection per address: two IPv6 clients in one /64 share the limit, one in another
@@ -208,274 +212,4 @@ async fn the_poison_hook_is_off_in_production() {
     let (key, _) = resume_ssh::hostkey::load_or_create(&dir.path().join("key")).unwrap();
     let shared = Arc::new(Shared::new(shipped_resume(), test_limits()));
     assert!(!Server::new(shared, key).poison_locks_for_tests());
-}
-
-/// One session whose client stopped reading (its window and the server's queue to it are full)
-/// must not hold up the reload nudge to the others.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_client_that_stopped_reading_does_not_delay_reload_for_others() {
-    let server = TestServer::start().await;
-
-    let tcp = TcpStream::connect(server.addr).await.unwrap();
-    tcp.set_nodelay(true).ok();
-    let (stream, pause) = Pausable::new(tcp);
-    let config = russh::client::Config {
-        window_size: 8 * 1024,
-        maximum_packet_size: 4 * 1024,
-        ..client_config()
-    };
-    let stuck = connect_stream(stream, config).await;
-    let stuck_term = stuck
-        .tui(TuiOpts {
-            cols: 200,
-            rows: 60,
-            ..TuiOpts::default()
-        })
-        .await;
-    stuck_term.first_frame().await;
-    pause.pause();
-    // Keys that redraw the whole screen, until the server's output to it is stuck.
-    let keys: [&[u8]; 4] = [b"l", b"h", b"?", b"?"];
-    for i in 0..200 {
-        stuck_term.send(keys[i % keys.len()]).await;
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-
-    let reader = server.connect().await;
-    let term = reader.tui(TuiOpts::default()).await;
-    term.wait_text(common::NAME).await;
-
-    // Reloads come one after another (an editor saving again and again): the stuck session's
-    // queue (16 messages) fills with nudges it never reads.
-    let started = Instant::now();
-    for round in 0..20 {
-        let nudge = tokio::time::timeout(
-            Duration::from_secs(5),
-            resume_ssh::reload::nudge_sessions(&server.shared),
-        )
-        .await;
-        assert!(
-            nudge.is_ok(),
-            "reload nudge {round} did not finish in 5 s: the stuck session held it"
-        );
-    }
-    println!("20 reload nudges took {:?}", started.elapsed());
-
-    // One more: the reading session is nudged at once, whatever the stuck one does.
-    let from = term.raw_len();
-    let shared = Arc::clone(&server.shared);
-    let started = Instant::now();
-    let round = tokio::spawn(async move { resume_ssh::reload::nudge_sessions(&shared).await });
-    term.wait_bytes(from, resume_ssh::session::STATUS_QUERY)
-        .await;
-    let seen = started.elapsed();
-    println!("the reading session saw its nudge after {seen:?}");
-    assert!(
-        seen < Duration::from_millis(1000),
-        "the reading session waited {seen:?} for its nudge"
-    );
-    let took = tokio::time::timeout(Duration::from_secs(5), round).await;
-    assert!(took.is_ok(), "a nudge round is bounded in time");
-    pause.resume();
-}
-
-/// The real binary, serving on `listen` (each given as its own `--listen`) with `extra` flags;
-/// returns it with the addresses it printed. Killed when dropped.
-struct Served {
-    child: std::process::Child,
-    log: std::sync::mpsc::Receiver<String>,
-    addrs: Vec<SocketAddr>,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            let status = self.child.try_wait();
-            let rest: Vec<String> = self.log.try_iter().collect();
-            eprintln!("server {status:?}; its log:\n{}", rest.join("\n"));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(listen: &[&str], extra: &[&str]) -> Served {
-    use std::io::BufRead;
-    let dir = tempfile::tempdir().unwrap();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_resume-ssh"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("RESUME_SSH_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.arg("serve")
-        .args(["--resume", common::RESUME_PATH, "--no-watch"]);
-    cmd.arg("--host-key").arg(dir.path().join("key"));
-    for l in listen {
-        cmd.args(["--listen", l]);
-    }
-    let mut child = cmd
-        .args(extra)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn resume-ssh");
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut served = Served {
-        child,
-        log: rx,
-        addrs: Vec::new(),
-        _dir: dir,
-    };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut seen = Vec::new();
-    while served.addrs.len() < listen.len() {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let Ok(line) = served.log.recv_timeout(left) else {
-            panic!("no 'listening on' lines; stderr:\n{}", seen.join("\n"));
-        };
-        if let Some(rest) = line.strip_prefix("resume-ssh listening on ") {
-            served.addrs.push(rest.trim().parse().expect("an address"));
-        }
-        seen.push(line);
-    }
-    served
-}
-
-/// `--listen` may be given more than once, and `[::]` (the default's address) takes IPv6 and
-/// IPv4 clients alike; an IPv4 client arriving IPv4-mapped on the IPv6 socket counts as the same
-/// address as on the IPv4 socket.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn dual_stack_and_several_listen_addresses_on_the_real_binary() {
-    let help = std::process::Command::new(env!("CARGO_BIN_EXE_resume-ssh"))
-        .args(["serve", "--help"])
-        .env_remove("RESUME_SSH_LISTEN")
-        .output()
-        .unwrap();
-    let help = String::from_utf8_lossy(&help.stdout);
-    assert!(
-        help.contains("[default: [::]:2222]"),
-        "the default listens on both families: {help}"
-    );
-
-    let served = serve(
-        &["[::]:0", "127.0.0.1:0"],
-        &["--max-per-ip", "1", "--rate-per-minute", "1000"],
-    );
-    let (dual, v4) = (served.addrs[0], served.addrs[1]);
-    assert!(dual.ip().is_unspecified() && dual.is_ipv6(), "{dual}");
-    let over_v6: SocketAddr = (std::net::Ipv6Addr::LOCALHOST, dual.port()).into();
-    let over_v4: SocketAddr = (std::net::Ipv4Addr::LOCALHOST, dual.port()).into();
-
-    let c6 = common::connect(over_v6).await;
-    assert!(c6.exec("plain").await.text().contains(common::NAME));
-    let c4 = common::connect(over_v4).await;
-    assert!(c4.exec("plain").await.text().contains(common::NAME));
-
-    // c4 holds 127.0.0.1's one slot (it came in as ::ffff:127.0.0.1): the IPv4 socket refuses
-    // 127.0.0.1 too, while [::1] (another address) was served above next to it.
-    let mut s = TcpStream::connect(v4).await.unwrap();
-    let (bytes, closed) = common::raw_read_all(&mut s, Duration::from_secs(3)).await;
-    let text = String::from_utf8_lossy(&bytes);
-    assert!(
-        closed && text.contains("Too many open connections"),
-        "closed {closed}: {text:?}"
-    );
-    c4.handle
-        .disconnect(russh::Disconnect::ByApplication, "", "")
-        .await
-        .unwrap();
-    drop(c4);
-    // Once it is gone, the IPv4 listener serves 127.0.0.1.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let r = common::try_connect(v4).await;
-        if r.is_ok() {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the IPv4 listener never served: {r:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-/// Time from TCP connect to the server's version line, over `for_how_long`, one connection at a
-/// time; sorted.
-async fn banner_latencies(addr: SocketAddr, for_how_long: Duration) -> Vec<Duration> {
-    let mut out = Vec::new();
-    let end = Instant::now() + for_how_long;
-    while Instant::now() < end && out.len() < 2000 {
-        let started = Instant::now();
-        let mut s = TcpStream::connect(addr).await.unwrap();
-        let mut got = Vec::new();
-        let mut buf = [0u8; 256];
-        let read = tokio::time::timeout(Duration::from_secs(3), async {
-            while !got.starts_with(b"SSH-2.0-") {
-                match s.read(&mut buf).await {
-                    Ok(n) if n > 0 => got.extend_from_slice(&buf[..n]),
-                    _ => break,
-                }
-            }
-        })
-        .await;
-        assert!(read.is_ok() && got.starts_with(b"SSH-2.0-"), "{got:?}");
-        out.push(started.elapsed());
-        drop(s);
-        tokio::time::sleep(Duration::from_millis(3)).await;
-    }
-    out.sort();
-    out
-}
-
-/// The deadline sweep walks the whole connection table every second while any connection is
-/// handshaking; with a big table that walk must not hold up accepting (or registering) new
-/// connections: the slowest accept stays far below the time one walk takes, even when the
-/// server has a single worker thread.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_big_connection_table_does_not_delay_accept() {
-    use resume_ssh::conn::ConnCtl;
-    // One worker thread: the sweep and the accept loop take turns on it.
-    let server = TestServer::isolated_on(test_limits(), 1);
-    let quiet = banner_latencies(server.addr, Duration::from_millis(1500)).await;
-    // A big table: connections still handshaking, so the sweep walks it every second.
-    let fakes: Vec<u64> = (0..200_000)
-        .map(|_| server.shared.register(Arc::new(ConnCtl::default())))
-        .collect();
-    let busy = banner_latencies(server.addr, Duration::from_secs(3)).await;
-    for id in fakes {
-        server.shared.unregister(id);
-    }
-    let pct = |v: &[Duration], p: usize| v[(v.len() - 1) * p / 100];
-    println!(
-        "accept to version line, small table: p50 {:?} p99 {:?} max {:?} ({} samples); \
-         200k-entry table: p50 {:?} p99 {:?} max {:?} ({} samples)",
-        pct(&quiet, 50),
-        pct(&quiet, 99),
-        pct(&quiet, 100),
-        quiet.len(),
-        pct(&busy, 50),
-        pct(&busy, 99),
-        pct(&busy, 100),
-        busy.len()
-    );
-    // On one worker a walk of 200k entries in one go (as in the accept loop before) held accepts
-    // up 116-150 ms (debug build); in steps it is 16-28 ms at worst on this 2-core machine.
-    let worst = pct(&busy, 100);
-    assert!(
-        worst < Duration::from_millis(60),
-        "an accept waited {worst:?} next to a big table"
-    );
 }
