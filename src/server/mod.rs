@@ -105,6 +105,7 @@ impl Server {
 
     fn accept(&self, mut stream: TcpStream, peer: SocketAddr) {
         let _ = stream.set_nodelay(true);
+        let peer = canonical(peer);
         if self.shared.is_shutting_down() {
             return self
                 .gate
@@ -144,7 +145,7 @@ impl Server {
                     return;
                 }
             };
-            let client = origin.addr;
+            let client = canonical(origin.addr);
             match gate.admit(client.ip()) {
                 Ok(admitted) => {
                     connection(shared, config, stream, client, origin.local, admitted).await
@@ -177,6 +178,12 @@ impl Server {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
+}
+
+/// An IPv4 client on the dual-stack socket (or in a PROXY header) as `::ffff:a.b.c.d` becomes
+/// `a.b.c.d`, so logs and limits see one address whichever way it arrived.
+fn canonical(addr: SocketAddr) -> SocketAddr {
+    SocketAddr::new(addr.ip().to_canonical(), addr.port())
 }
 
 /// The next connection on any of `listeners`, starting the scan one further each time so that
