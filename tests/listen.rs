@@ -11,6 +11,9 @@ use common::{TestServer, test_limits};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 
+/// The latency test runs alone: the other test's handshakes would share its CPU.
+static GATE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The real binary, serving on `listen` (each given as its own `--listen`) with `extra` flags;
 /// returns it with the addresses it printed. Killed when dropped.
 struct Served {
@@ -90,6 +93,7 @@ fn serve(listen: &[&str], extra: &[&str]) -> Served {
 /// address as on the IPv4 socket.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dual_stack_and_several_listen_addresses_on_the_real_binary() {
+    let _gate = GATE.lock().await;
     let help = std::process::Command::new(env!("CARGO_BIN_EXE_resume-ssh"))
         .args(["serve", "--help"])
         .env_remove("RESUME_SSH_LISTEN")
@@ -178,6 +182,7 @@ async fn banner_latencies(addr: SocketAddr, for_how_long: Duration) -> Vec<Durat
 /// server has a single worker thread.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_big_connection_table_does_not_delay_accept() {
+    let _gate = GATE.lock().await;
     use resume_ssh::conn::ConnCtl;
     // One worker thread: the sweep and the accept loop take turns on it.
     let server = TestServer::isolated_on(test_limits(), 1);
