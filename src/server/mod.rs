@@ -146,6 +146,9 @@ impl Server {
                 }
             };
             let client = canonical(origin.addr);
+            if shared.is_shutting_down() {
+                return gate.refuse(stream, client, Refusal::ShuttingDown, &shared);
+            }
             match gate.admit(client.ip()) {
                 Ok(admitted) => {
                     connection(shared, config, stream, client, origin.local, admitted).await
