@@ -121,6 +121,12 @@ impl Shared {
         }
     }
 
+    /// Calls `f` for every open connection, under the table's lock (keep `f` short; a walk
+    /// of the whole table in the server uses [`Shared::connections_after`]).
+    pub fn for_each_connection(&self, mut f: impl FnMut(&Arc<ConnCtl>)) {
+        lock(&self.conns).values().for_each(&mut f);
+    }
+
     /// Up to `max` open connections with ids above `after`, in id order: a big table is walked
     /// in steps that each hold the table's lock only briefly.
     pub fn connections_after(&self, after: u64, max: usize) -> Vec<(u64, Arc<ConnCtl>)> {
