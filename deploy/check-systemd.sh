@@ -54,6 +54,8 @@ grep -q "^ExecStart=$installed_bin " "$unit_src" || {
 # Escape the replacement for sed (delimiter |, and & and \).
 bin_sed="$(printf '%s' "$bin" | sed -e 's/[|&\\]/\\&/g')"
 sed -e "s|^ExecStart=$installed_bin |ExecStart=$bin_sed |" "$unit_src" >"$unit"
+# The service requires its socket unit: verify sees both.
+cp "$here/resume-ssh.socket" "$tmp/resume-ssh.socket"
 
 fail=0
 

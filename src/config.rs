@@ -13,7 +13,10 @@ pub struct Limits {
     pub max_per_ip: usize,
     /// New connections one source address may open per minute (token bucket, burst of the same).
     pub rate_per_ip_per_minute: u32,
-    /// From TCP accept to successful authentication.
+    /// From TCP accept to a complete PROXY protocol header (with `--proxy-protocol`); the
+    /// connection takes its slot only after it.
+    pub proxy_header_timeout: Duration,
+    /// From TCP accept (or the PROXY header) to successful authentication.
     pub handshake_timeout: Duration,
     /// Without input from the client.
     pub idle_timeout: Duration,
@@ -31,6 +34,7 @@ impl Default for Limits {
             max_connections: 1000,
             max_per_ip: 10,
             rate_per_ip_per_minute: 30,
+            proxy_header_timeout: Duration::from_secs(3),
             handshake_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(600),
             max_session: Duration::from_secs(3600),
@@ -43,7 +47,8 @@ impl Default for Limits {
 /// Everything `serve` needs.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub listen: SocketAddr,
+    /// Every address to listen on (see [`crate::server::listen`]).
+    pub listen: Vec<SocketAddr>,
     pub resume_path: PathBuf,
     pub host_key_path: PathBuf,
     pub limits: Limits,

@@ -12,6 +12,8 @@ use russh::ChannelId;
 use russh::server::Handle;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
+use crate::locks::lock;
+
 /// Why a connection ended early, or how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EndReason {
@@ -108,9 +110,7 @@ impl ConnCtl {
 
     /// Marks the connection as ending for `why`; false if it already was.
     pub fn begin_end(&self, why: EndReason, cut_at: Instant) -> bool {
-        let Ok(mut g) = self.end.lock() else {
-            return false;
-        };
+        let mut g = lock(&self.end);
         if g.is_some() {
             return false;
         }
@@ -121,7 +121,7 @@ impl ConnCtl {
 
     /// Why and until when the connection is being ended, if it is.
     pub fn end(&self) -> Option<(EndReason, Instant)> {
-        self.end.lock().ok().and_then(|g| *g)
+        *lock(&self.end)
     }
 
     /// Records input from the client now.
@@ -141,14 +141,25 @@ impl ConnCtl {
 
     /// Updates the summary.
     pub fn note(&self, f: impl FnOnce(&mut Summary)) {
-        if let Ok(mut s) = self.summary.lock() {
-            f(&mut s);
+        f(&mut lock(&self.summary));
+    }
+
+    /// Records the channel showing the TUI (or that none does).
+    pub fn set_tui(&self, tui: Option<(ChannelId, Handle)>) {
+        *lock(&self.tui) = tui;
+    }
+
+    /// Forgets the TUI channel if it is `channel`.
+    pub fn clear_tui_if(&self, channel: ChannelId) {
+        let mut g = lock(&self.tui);
+        if g.as_ref().is_some_and(|(id, _)| *id == channel) {
+            *g = None;
         }
     }
 
     /// The TUI channel and its session handle, if a TUI is showing.
     pub fn tui_handle(&self) -> Option<(ChannelId, Handle)> {
-        self.tui.lock().ok().and_then(|g| g.clone())
+        lock(&self.tui).clone()
     }
 }
 

@@ -12,6 +12,7 @@ pub mod conn;
 pub mod content;
 pub mod export;
 pub mod hostkey;
+pub mod locks;
 pub mod metrics;
 pub mod preview;
 pub mod proxy;

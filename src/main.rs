@@ -109,9 +109,15 @@ enum RenderFormat {
 
 #[derive(Args, Debug, Clone)]
 struct ServeArgs {
-    /// Address and port to listen on.
-    #[arg(long, default_value = "0.0.0.0:2222", env = "RESUME_SSH_LISTEN")]
-    listen: std::net::SocketAddr,
+    /// Address and port to listen on; repeat it (or separate with commas) for several. The
+    /// default, [::]:2222, takes IPv6 and IPv4 (falling back to IPv4 on a host without IPv6).
+    #[arg(
+        long,
+        default_value = server::listen::DEFAULT_LISTEN,
+        env = "RESUME_SSH_LISTEN",
+        value_delimiter = ','
+    )]
+    listen: Vec<std::net::SocketAddr>,
     /// The resume to serve.
     #[arg(long, default_value = "resume.toml", env = "RESUME_SSH_RESUME")]
     resume: PathBuf,
@@ -300,7 +306,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         tracing::error!(panic = %what, at = %at, "panic: the connection it happened in is closed; others go on");
     }));
     let settings = Settings {
-        listen: args.listen,
+        listen: args.listen.clone(),
         resume_path: args.resume.clone(),
         host_key_path: args.host_key.clone(),
         limits: Limits {
@@ -321,26 +327,34 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(settings.listen)
-            .await
-            .with_context(|| format!("cannot listen on {}", settings.listen))?;
-        let local = listener.local_addr()?;
+        let listeners = server::listen::inherited_or_bind(&settings.listen)?;
+        let locals = listeners
+            .iter()
+            .map(|l| l.local_addr())
+            .collect::<Result<Vec<_>, _>>()?;
         let verb = match origin {
             hostkey::Origin::Created => "created",
             hostkey::Origin::Loaded => "loaded",
         };
+        let shown: Vec<String> = locals.iter().map(|a| a.to_string()).collect();
         tracing::info!(
-            listen = %local,
+            listen = %shown.join(","),
             host_key = %settings.host_key_path.display(),
             fingerprint = %fingerprint,
             "host key {verb}; serving the resume of {}",
             resume.basics.name
         );
-        eprintln!(
-            "resume-ssh listening on {local}\n  host key {}: {fingerprint}\n  try it: ssh -p {} localhost",
+        // One write, whose failure (stderr already closed) is not fatal.
+        let mut banner = String::new();
+        for local in &locals {
+            banner.push_str(&format!("resume-ssh listening on {local}\n"));
+        }
+        banner.push_str(&format!(
+            "  host key {}: {fingerprint}\n  try it: ssh -p {} localhost\n",
             settings.host_key_path.display(),
-            local.port()
-        );
+            locals.first().map_or(0, |a| a.port())
+        ));
+        let _ = std::io::stderr().write_all(banner.as_bytes());
         let log_ip = match args.log_ip {
             LogIpArg::Full => LogIp::Full,
             LogIpArg::Hashed => LogIp::Hashed,
@@ -351,7 +365,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 .with_log_ip(log_ip)
                 .with_proxy_protocol(args.proxy_protocol),
         );
-        reload::spawn(Arc::clone(&shared), settings.resume_path.clone(), !args.no_watch);
+        reload::spawn(
+            Arc::clone(&shared),
+            settings.resume_path.clone(),
+            !args.no_watch,
+        );
         if let Some(addr) = args.metrics {
             let l = tokio::net::TcpListener::bind(addr)
                 .await
@@ -367,7 +385,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let watchdog = sd_notify::watchdog_enabled(false, &mut watchdog_usec);
         let server = server::Server::new(shared, key);
         server
-            .run(listener, shutdown_signal(), move || {
+            .run(listeners, shutdown_signal(), move || {
                 if watchdog {
                     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Watchdog]);
                 }

@@ -59,13 +59,30 @@ async fn settled(path: &Path) -> bool {
     false
 }
 
+/// How long one session's nudge may wait for room in its queue; a client that stopped reading
+/// misses this redraw (it draws the new resume on its next key).
+const NUDGE_LIMIT: Duration = Duration::from_secs(2);
+
 /// Asks every open TUI to redraw: their terminals answer a status query, and the answer makes the
-/// session draw the new resume.
+/// session draw the new resume. All sessions are nudged at once, each within [`NUDGE_LIMIT`], so
+/// a session whose client stopped reading delays no one; the whole round takes at most that.
 pub async fn nudge_sessions(shared: &Shared) {
-    for ctl in shared.connections() {
-        if let Some((channel, handle)) = ctl.tui_handle() {
-            let _ = handle.data(channel, STATUS_QUERY.to_vec()).await;
-        }
+    let nudges = shared
+        .connections()
+        .into_iter()
+        .filter_map(|ctl| ctl.tui_handle())
+        .map(|(channel, handle)| async move {
+            let send = handle.data(channel, STATUS_QUERY.to_vec());
+            tokio::time::timeout(NUDGE_LIMIT, send).await.is_ok()
+        });
+    let sent = futures_util::future::join_all(nudges).await;
+    let late = sent.iter().filter(|ok| !**ok).count();
+    if late > 0 {
+        tracing::info!(
+            sessions = sent.len(),
+            late,
+            "reload: some sessions are not reading; they redraw on their next key"
+        );
     }
 }
 

@@ -109,9 +109,7 @@ impl Conn {
             }
             let tui = Tui::new(tab, size, chan.env.capabilities());
             chan.mode = Mode::Tui(Box::new(tui));
-            if let Ok(mut g) = self.ctl.tui.lock() {
-                *g = Some((id, session.handle()));
-            }
+            self.ctl.set_tui(Some((id, session.handle())));
             let term = chan.env.term.clone().unwrap_or_default();
             self.span.in_scope(|| {
                 tracing::debug!(kind = "tui", section = tab.slug(), cols = size.cols, rows = size.rows, term = %term, "session started")
@@ -215,9 +213,7 @@ impl Conn {
         if tui.wants_quit() {
             tui.leave(&mut out);
             chan.mode = Mode::Draining { exit: 0 };
-            if let Ok(mut g) = self.ctl.tui.lock() {
-                *g = None;
-            }
+            self.ctl.set_tui(None);
             if !out.is_empty() {
                 session.data(id, out)?;
             }
@@ -579,11 +575,7 @@ impl Handler for Conn {
         if let Some(chan) = find(&mut self.channels, channel) {
             chan.mode = Mode::Done;
         }
-        if let Ok(mut g) = self.ctl.tui.lock()
-            && g.as_ref().is_some_and(|(id, _)| *id == channel)
-        {
-            *g = None;
-        }
+        self.ctl.clear_tui_if(channel);
         Ok(())
     }
 }

@@ -1,12 +1,14 @@
 //! State every connection shares: the current resume (swapped atomically on reload), the limits,
 //! and the table of open connections used for reload notices and graceful shutdown.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use crate::config::{Limits, LogIp};
 use crate::conn::{ConnCtl, EndReason};
+use crate::locks::lock;
 use crate::resume::Resume;
 
 /// Shared by all connections (behind an `Arc`).
@@ -19,7 +21,8 @@ pub struct Shared {
     pub proxy_protocol: bool,
     /// Tests only: the exec command `__panic` panics inside the session handler.
     pub test_hooks: bool,
-    conns: Mutex<HashMap<u64, Arc<ConnCtl>>>,
+    /// By id, in order: the sweep walks it in short steps ([`Shared::connections_after`]).
+    conns: Mutex<BTreeMap<u64, Arc<ConnCtl>>>,
     next_id: AtomicU64,
     shutting_down: AtomicBool,
     /// Connections not yet authenticated, and connections being ended: the ones whose
@@ -36,7 +39,7 @@ impl Shared {
             log_ip: LogIp::default(),
             proxy_protocol: false,
             test_hooks: false,
-            conns: Mutex::new(HashMap::new()),
+            conns: Mutex::new(BTreeMap::new()),
             next_id: AtomicU64::new(1),
             shutting_down: AtomicBool::new(false),
             handshaking: AtomicUsize::new(0),
@@ -104,14 +107,12 @@ impl Shared {
     pub fn register(&self, ctl: Arc<ConnCtl>) -> u64 {
         self.handshaking.fetch_add(1, Ordering::SeqCst);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut m) = self.conns.lock() {
-            m.insert(id, ctl);
-        }
+        lock(&self.conns).insert(id, ctl);
         id
     }
 
     pub fn unregister(&self, id: u64) {
-        let removed = self.conns.lock().ok().and_then(|mut m| m.remove(&id));
+        let removed = lock(&self.conns).remove(&id);
         if let Some(ctl) = removed {
             self.handshake_done(&ctl);
             if ctl.end().is_some() {
@@ -120,23 +121,38 @@ impl Shared {
         }
     }
 
-    /// Calls `f` for every open connection, under the table's lock (keep `f` short).
+    /// Calls `f` for every open connection, under the table's lock (keep `f` short; a walk
+    /// of the whole table in the server uses [`Shared::connections_after`]).
     pub fn for_each_connection(&self, mut f: impl FnMut(&Arc<ConnCtl>)) {
-        if let Ok(m) = self.conns.lock() {
-            m.values().for_each(&mut f);
-        }
+        lock(&self.conns).values().for_each(&mut f);
+    }
+
+    /// Up to `max` open connections with ids above `after`, in id order: a big table is walked
+    /// in steps that each hold the table's lock only briefly.
+    pub fn connections_after(&self, after: u64, max: usize) -> Vec<(u64, Arc<ConnCtl>)> {
+        lock(&self.conns)
+            .range((Bound::Excluded(after), Bound::Unbounded))
+            .take(max)
+            .map(|(id, ctl)| (*id, Arc::clone(ctl)))
+            .collect()
     }
 
     /// A snapshot of the open connections.
     pub fn connections(&self) -> Vec<Arc<ConnCtl>> {
-        self.conns
-            .lock()
-            .map(|m| m.values().cloned().collect())
-            .unwrap_or_default()
+        lock(&self.conns).values().cloned().collect()
     }
 
     pub fn connection_count(&self) -> usize {
-        self.conns.lock().map(|m| m.len()).unwrap_or(0)
+        lock(&self.conns).len()
+    }
+
+    /// Tests only (a no-op without test hooks): poisons the connection table's lock.
+    #[doc(hidden)]
+    pub fn poison_table_for_tests(&self) -> bool {
+        if self.test_hooks {
+            crate::locks::poison(&self.conns);
+        }
+        self.test_hooks
     }
 
     pub fn begin_shutdown(&self) {

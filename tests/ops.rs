@@ -198,7 +198,7 @@ async fn proxy_server(
     let shared = Arc::new(Shared::new(shipped_resume(), limits).with_proxy_protocol(on));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(Server::new(shared, key).run(listener, std::future::pending(), || {}));
+    tokio::spawn(Server::new(shared, key).run(vec![listener], std::future::pending(), || {}));
     (addr, dir)
 }
 

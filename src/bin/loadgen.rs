@@ -988,7 +988,7 @@ async fn inproc(args: InprocArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(Server::new(Arc::clone(&shared), key).run(
-        listener,
+        vec![listener],
         async move {
             let _ = stop_rx.await;
         },

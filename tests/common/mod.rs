@@ -100,8 +100,13 @@ impl TestServer {
     /// machine: the test's clients cannot lend it threads, and when the test ends the runtime is
     /// abandoned without waiting for work in progress.
     pub fn isolated(limits: Limits) -> TestServer {
+        TestServer::isolated_on(limits, 2)
+    }
+
+    /// [`TestServer::isolated`] with `workers` worker threads.
+    pub fn isolated_on(limits: Limits, workers: usize) -> TestServer {
         let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+            .worker_threads(workers)
             .enable_all()
             .build()
             .expect("server runtime");
@@ -127,7 +132,7 @@ impl TestServer {
             let listener = tokio::net::TcpListener::from_std(std_listener)?;
             server
                 .run(
-                    listener,
+                    vec![listener],
                     async move {
                         let _ = rx.await;
                     },
