@@ -9,30 +9,27 @@ use rustybuzz::{Face, UnicodeBuffer};
 
 static REGULAR: &[u8] = include_bytes!("../../../assets/fonts/Inter-Regular.otf");
 static SEMIBOLD: &[u8] = include_bytes!("../../../assets/fonts/Inter-SemiBold.otf");
-static ITALIC: &[u8] = include_bytes!("../../../assets/fonts/Inter-Italic.otf");
 
 /// The faces the document uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Face3 {
     Regular,
     SemiBold,
-    Italic,
 }
 
 impl Face3 {
-    pub const ALL: [Face3; 3] = [Face3::Regular, Face3::SemiBold, Face3::Italic];
+    pub const ALL: [Face3; 2] = [Face3::Regular, Face3::SemiBold];
 
     pub fn data(self) -> &'static [u8] {
         match self {
             Face3::Regular => REGULAR,
             Face3::SemiBold => SEMIBOLD,
-            Face3::Italic => ITALIC,
         }
     }
 
     /// The parsed face, parsed once per process (the data is static).
     fn face(self) -> Option<&'static Face<'static>> {
-        static FACES: OnceLock<[Option<Face<'static>>; 3]> = OnceLock::new();
+        static FACES: OnceLock<[Option<Face<'static>>; 2]> = OnceLock::new();
         let faces = FACES.get_or_init(|| Face3::ALL.map(|f| Face::from_slice(f.data(), 0)));
         faces[self as usize].as_ref()
     }
@@ -43,7 +40,6 @@ impl Face3 {
 pub struct Fonts {
     regular: krilla::text::Font,
     semibold: krilla::text::Font,
-    italic: krilla::text::Font,
 }
 
 impl Fonts {
@@ -55,7 +51,6 @@ impl Fonts {
         Ok(Fonts {
             regular: load(Face3::Regular)?,
             semibold: load(Face3::SemiBold)?,
-            italic: load(Face3::Italic)?,
         })
     }
 
@@ -63,7 +58,6 @@ impl Fonts {
         match f {
             Face3::Regular => self.regular.clone(),
             Face3::SemiBold => self.semibold.clone(),
-            Face3::Italic => self.italic.clone(),
         }
     }
 }
