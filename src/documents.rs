@@ -56,7 +56,12 @@ impl Documents {
                 Err(_) => Err("the PDF renderer failed".to_owned()),
             };
             match &doc {
-                Ok(b) => tracing::info!(?paper, bytes = b.len(), ms = started.elapsed().as_millis() as u64, "PDF generated"),
+                Ok(b) => tracing::info!(
+                    ?paper,
+                    bytes = b.len(),
+                    ms = started.elapsed().as_millis() as u64,
+                    "PDF generated"
+                ),
                 Err(e) => tracing::warn!(?paper, error = %e, "PDF not generated"),
             }
             doc

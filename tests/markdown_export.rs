@@ -84,11 +84,18 @@ fn structure_headings_lists_and_link() {
             _ => {}
         }
     }
-    let titles: Vec<String> = SectionId::ALL.iter().map(|s| s.title().to_owned()).collect();
+    let titles: Vec<String> = SectionId::ALL
+        .iter()
+        .map(|s| s.title().to_owned())
+        .collect();
     assert_eq!(h2, titles);
     // 12 focus items and 16 achievements.
     assert_eq!(items, 28);
-    assert!(links.iter().all(|l| l == "mailto:arunavmalhotra1998@gmail.com"));
+    assert!(
+        links
+            .iter()
+            .all(|l| l == "mailto:arunavmalhotra1998@gmail.com")
+    );
     assert_eq!(links.len(), 2);
 }
 
@@ -105,7 +112,10 @@ fn hostile_text_stays_text() {
     assert!(!html_out.contains("<script>"), "{html_out}");
     assert!(!html_out.contains("<em>bold"), "{html_out}");
     assert!(!html_out.contains("href=\"javascript"), "{html_out}");
-    assert!(rendered_text(&markdown::render(&r)).contains("<script>x</script> *bold* [a](javascript:x) # h"));
+    assert!(
+        rendered_text(&markdown::render(&r))
+            .contains("<script>x</script> *bold* [a](javascript:x) # h")
+    );
 }
 
 #[tokio::test]

@@ -87,7 +87,11 @@ fn assert_in_order(lines: &[String], haystack: &str, what: &str) {
 fn pdf_passes_qpdf_and_poppler_checks() {
     let dir = tempfile::tempdir().unwrap();
     let out = export(&["pdf"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let file = dir.path().join("resume.pdf");
     std::fs::write(&file, &out.stdout).unwrap();
 
@@ -105,14 +109,22 @@ fn pdf_passes_qpdf_and_poppler_checks() {
     assert!(text.contains("Present · 2+ years"), "middle dot");
 
     let (_, fonts) = tool("pdffonts", &[], &file, &[]).unwrap();
-    let rows: Vec<&str> = fonts.lines().skip(2).filter(|l| !l.trim().is_empty()).collect();
+    let rows: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     assert!(rows.len() >= 2, "{fonts}");
     for row in rows {
         // name type encoding emb sub uni: every font embedded and subset.
         let cols: Vec<&str> = row.split_whitespace().collect();
         let n = cols.len();
         assert!(n >= 6, "{row}");
-        assert_eq!(&cols[n - 5..n - 2], ["yes", "yes", "yes"], "not embedded/subset: {row}");
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            ["yes", "yes", "yes"],
+            "not embedded/subset: {row}"
+        );
         assert!(cols[0].contains("Inter"), "{row}");
     }
 
@@ -122,7 +134,10 @@ fn pdf_passes_qpdf_and_poppler_checks() {
             .find_map(|l| l.strip_prefix(k).map(|v| v.trim().to_owned()))
             .unwrap_or_else(|| panic!("no {k} in:\n{info}"))
     };
-    assert_eq!(field("Title:"), format!("{NAME} — Backend Platform Engineer"));
+    assert_eq!(
+        field("Title:"),
+        format!("{NAME} — Backend Platform Engineer")
+    );
     assert_eq!(field("Author:"), NAME);
     assert!(field("Subject:").starts_with("Lead Software Development Engineer."));
     assert_eq!(field("Tagged:"), "yes");
@@ -141,10 +156,21 @@ fn pdf_passes_qpdf_and_poppler_checks() {
     assert!(status.success());
     let raw = std::fs::read(&qdf).unwrap();
     let raw = String::from_utf8_lossy(&raw);
-    assert!(raw.contains("/URI (mailto:arunavmalhotra1998@gmail.com)"), "no mailto link");
+    assert!(
+        raw.contains("/URI (mailto:arunavmalhotra1998@gmail.com)"),
+        "no mailto link"
+    );
     assert!(raw.contains("/Subtype /Link"), "no link annotation");
     // Structure: headings, lists and paragraphs in the tag tree, the language, the outline.
-    for needle in ["/S /H1", "/S /H2", "/S /L", "/S /LI", "/S /P", "/Lang (en)", "/Outlines"] {
+    for needle in [
+        "/S /H1",
+        "/S /H2",
+        "/S /L",
+        "/S /LI",
+        "/S /P",
+        "/Lang (en)",
+        "/Outlines",
+    ] {
         assert!(raw.contains(needle), "{needle} missing from the PDF");
     }
 }
@@ -172,10 +198,16 @@ async fn pdf_over_ssh_is_the_same_document() {
     let expected = pdf::render(&shipped_resume(), Paper::A4).unwrap();
     assert!(out.stdout.starts_with(b"%PDF-"));
     assert_eq!(out.stdout.len(), expected.len());
-    assert!(out.stdout == expected, "the PDF over SSH differs from the export");
+    assert!(
+        out.stdout == expected,
+        "the PDF over SSH differs from the export"
+    );
     let letter = client.exec("pdf --paper letter").await;
     assert_eq!(letter.exit, Some(0));
-    assert_eq!(letter.stdout, pdf::render(&shipped_resume(), Paper::Letter).unwrap());
+    assert_eq!(
+        letter.stdout,
+        pdf::render(&shipped_resume(), Paper::Letter).unwrap()
+    );
 }
 
 #[tokio::test]
@@ -198,7 +230,10 @@ async fn pdf_on_a_pty_is_refused_with_a_hint() {
 #[test]
 fn check_fails_on_a_character_the_font_lacks() {
     let dir = tempfile::tempdir().unwrap();
-    for (bad, ch) in [("Backend 平台 Engineer", '平'), ("Backend Platform Engineer 🦀", '🦀')] {
+    for (bad, ch) in [
+        ("Backend 平台 Engineer", '平'),
+        ("Backend Platform Engineer 🦀", '🦀'),
+    ] {
         let text = shipped_text().replacen(
             "label = \"Backend Platform Engineer\"",
             &format!("label = \"{bad}\""),
@@ -210,14 +245,29 @@ fn check_fails_on_a_character_the_font_lacks() {
         assert_eq!(out.status.code(), Some(1));
         let err = String::from_utf8_lossy(&out.stderr);
         let line = text.lines().position(|l| l.contains(ch)).unwrap() + 1;
-        let col = text.lines().nth(line - 1).unwrap().chars().position(|c| c == ch).unwrap() + 1;
+        let col = text
+            .lines()
+            .nth(line - 1)
+            .unwrap()
+            .chars()
+            .position(|c| c == ch)
+            .unwrap()
+            + 1;
         let want = format!("{}:{line}:{col}: basics.label: ", file.display());
         assert!(err.starts_with(&want), "{err}\nwanted {want}");
         assert!(err.contains(&format!("U+{:04X}", ch as u32)), "{err}");
     }
     // The shipped resume passes.
-    let out = Command::new(BIN).arg("check").arg(RESUME_PATH).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(BIN)
+        .arg("check")
+        .arg(RESUME_PATH)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

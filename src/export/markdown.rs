@@ -62,7 +62,11 @@ pub fn render(resume: &Resume) -> String {
 
 /// An e-mail address as a `mailto:` link whose text is the address.
 fn link(address: &str) -> String {
-    format!("[{}](mailto:{})", escape(address), address.replace(['(', ')', ' '], ""))
+    format!(
+        "[{}](mailto:{})",
+        escape(address),
+        address.replace(['(', ')', ' '], "")
+    )
 }
 
 /// Backslash-escapes every ASCII punctuation character that could start Markdown syntax, and a
@@ -70,7 +74,10 @@ fn link(address: &str) -> String {
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '~' | '|' | '&' | '!') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '~' | '|' | '&' | '!'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -96,7 +103,10 @@ mod tests {
 
     #[test]
     fn escapes_markdown_syntax() {
-        assert_eq!(escape("a *b* [c](d) <e> #f"), "a \\*b\\* \\[c\\](d) \\<e\\> \\#f");
+        assert_eq!(
+            escape("a *b* [c](d) <e> #f"),
+            "a \\*b\\* \\[c\\](d) \\<e\\> \\#f"
+        );
         assert_eq!(escape("- item"), "\\- item");
         assert_eq!(escape("1. first"), "1\\. first");
         assert_eq!(escape("6+ years"), "6+ years");

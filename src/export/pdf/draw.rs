@@ -1,5 +1,6 @@
 //! Drawing laid-out pages with krilla: tagged text, link annotations, rules, footers, outline.
 
+use krilla::Document;
 use krilla::action::{Action, LinkAction};
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
 use krilla::color::rgb;
@@ -12,7 +13,6 @@ use krilla::paint::Fill;
 use krilla::surface::Surface;
 use krilla::tagging::{Artifact, ArtifactType, ContentTag, SpanTag};
 use krilla::text::TextDirection;
-use krilla::Document;
 
 use super::fonts::{self, Face3, Fonts};
 use super::layout::{Placed, Seg, Style};
@@ -74,8 +74,12 @@ pub fn pages(
                 let x = geo.margin_x + seg.x;
                 text(&mut surface, fonts, tree, seg, x, baseline);
                 if let Some(uri) = &seg.link
-                    && let Some(r) =
-                        Rect::from_xywh(x, baseline - seg.style.size, seg.width, seg.style.size * 1.3)
+                    && let Some(r) = Rect::from_xywh(
+                        x,
+                        baseline - seg.style.size,
+                        seg.width,
+                        seg.style.size * 1.3,
+                    )
                 {
                     links.push((r, uri.clone(), seg.node));
                 }
@@ -148,7 +152,9 @@ fn rule(surface: &mut Surface, x: f32, y: f32, w: f32) {
         pb.push_rect(r);
     }
     if let Some(path) = pb.finish() {
-        surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(ArtifactType::Layout)));
+        surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+            ArtifactType::Layout,
+        )));
         fill(surface, RULE);
         surface.draw_path(&path);
         surface.end_tagged();
@@ -165,8 +171,17 @@ fn footer(surface: &mut Surface, fonts: &Fonts, geo: Geometry, name: &str, n: us
     };
     let right = format!("Page {n} of {total}");
     let w = fonts::width(style.face, style.size, &right);
-    surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(ArtifactType::PageNumber)));
+    surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+        ArtifactType::PageNumber,
+    )));
     draw_str(surface, fonts, style, name, geo.margin_x, y);
-    draw_str(surface, fonts, style, &right, geo.width - geo.margin_x - w, y);
+    draw_str(
+        surface,
+        fonts,
+        style,
+        &right,
+        geo.width - geo.margin_x - w,
+        y,
+    );
     surface.end_tagged();
 }

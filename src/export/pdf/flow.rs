@@ -50,17 +50,26 @@ fn para(runs: Vec<Run>, space_before: f32) -> Para {
 fn header(resume: &Resume, tree: &mut Tree, out: &mut Vec<Para>) {
     let [name, label, tagline] = content::header(resume);
     let h = tree.add(Tree::ROOT, Kind::H(1, name.clone()));
-    let mut p = para(vec![Run::new(name, st(Face3::SemiBold, 22.0, INK), Some(h))], 0.0);
+    let mut p = para(
+        vec![Run::new(name, st(Face3::SemiBold, 22.0, INK), Some(h))],
+        0.0,
+    );
     p.leading = 26.0;
     p.keep_with_next = true;
     out.push(p);
     let n = tree.add(Tree::ROOT, Kind::P);
-    let mut p = para(vec![Run::new(label, st(Face3::SemiBold, 11.5, ACCENT), Some(n))], 1.0);
+    let mut p = para(
+        vec![Run::new(label, st(Face3::SemiBold, 11.5, ACCENT), Some(n))],
+        1.0,
+    );
     p.leading = 15.0;
     p.keep_with_next = true;
     out.push(p);
     let n = tree.add(Tree::ROOT, Kind::P);
-    out.push(para(vec![Run::new(tagline, st(Face3::Regular, 9.5, MUTED), Some(n))], 3.0));
+    out.push(para(
+        vec![Run::new(tagline, st(Face3::Regular, 9.5, MUTED), Some(n))],
+        3.0,
+    ));
     let n = tree.add(Tree::ROOT, Kind::P);
     let link = tree.add(n, Kind::Link);
     let email = resume.basics.email.to_string();
@@ -76,7 +85,14 @@ fn section(resume: &Resume, id: SectionId, tree: &mut Tree, out: &mut Vec<Para>)
     let sect = tree.add(Tree::ROOT, Kind::Sect);
     let title = id.title().to_owned();
     let h = tree.add(sect, Kind::H(2, title.clone()));
-    let mut p = para(vec![Run::new(title.clone(), st(Face3::SemiBold, 11.5, ACCENT), Some(h))], 11.0);
+    let mut p = para(
+        vec![Run::new(
+            title.clone(),
+            st(Face3::SemiBold, 11.5, ACCENT),
+            Some(h),
+        )],
+        11.0,
+    );
     p.leading = 19.0;
     p.keep_with_next = true;
     p.rule_after = true;
@@ -95,7 +111,10 @@ fn section(resume: &Resume, id: SectionId, tree: &mut Tree, out: &mut Vec<Para>)
         match block {
             Block::Heading(t) => {
                 let h = tree.add(sect, Kind::H(3, t.clone()));
-                let mut p = para(vec![Run::new(t.clone(), st(Face3::SemiBold, 10.0, INK), Some(h))], 8.0);
+                let mut p = para(
+                    vec![Run::new(t.clone(), st(Face3::SemiBold, 10.0, INK), Some(h))],
+                    8.0,
+                );
                 p.keep_with_next = true;
                 p.outline = Some((2, t.clone()));
                 out.push(p);
@@ -103,10 +122,19 @@ fn section(resume: &Resume, id: SectionId, tree: &mut Tree, out: &mut Vec<Para>)
             Block::Subheading(t) => {
                 let h = tree.add(sect, Kind::H(4, t.clone()));
                 let label = Run::new(t.clone(), st(Face3::SemiBold, BODY, INK), Some(h));
-                let space = if matches!(prev, Some(Block::Heading(_))) { 1.0 } else { 4.0 };
+                let space = if matches!(prev, Some(Block::Heading(_))) {
+                    1.0
+                } else {
+                    4.0
+                };
                 match blocks.get(i + 1) {
                     // Run-in label: "Challenge  Design and operate ..." on one line.
-                    Some(Block::Para(text)) if matches!(id, SectionId::CaseStudies | SectionId::Initiatives | SectionId::Skills) => {
+                    Some(Block::Para(text))
+                        if matches!(
+                            id,
+                            SectionId::CaseStudies | SectionId::Initiatives | SectionId::Skills
+                        ) =>
+                    {
                         let n = tree.add(sect, Kind::P);
                         let mut rest = Run::new(text.clone(), body(), Some(n));
                         rest.tab = Some(label_gap(&label));
@@ -149,7 +177,8 @@ fn section(resume: &Resume, id: SectionId, tree: &mut Tree, out: &mut Vec<Para>)
                     Some(Block::Figure { value, label: what }) => {
                         // "Impact Delivered  99.9%  Uptime Sustained", then the detail below.
                         let n = tree.add(sect, Kind::P);
-                        let mut v = Run::new(value.clone(), st(Face3::SemiBold, 10.5, ACCENT), Some(n));
+                        let mut v =
+                            Run::new(value.clone(), st(Face3::SemiBold, 10.5, ACCENT), Some(n));
                         v.tab = Some(label_gap(&label));
                         let w = Run::new(what.clone(), st(Face3::SemiBold, BODY, MUTED), Some(n));
                         let mut p = para(vec![label, v, w], space);
@@ -166,7 +195,11 @@ fn section(resume: &Resume, id: SectionId, tree: &mut Tree, out: &mut Vec<Para>)
             }
             Block::Meta(t) => {
                 let n = tree.add(sect, Kind::P);
-                let mut runs = vec![Run::new(t.clone(), st(Face3::Regular, BODY, MUTED), Some(n))];
+                let mut runs = vec![Run::new(
+                    t.clone(),
+                    st(Face3::Regular, BODY, MUTED),
+                    Some(n),
+                )];
                 // A company followed by its dates: one line, dates flush right.
                 if let Some(Block::Meta(dates)) = blocks.get(i + 1)
                     && id == SectionId::Experience
@@ -182,7 +215,11 @@ fn section(resume: &Resume, id: SectionId, tree: &mut Tree, out: &mut Vec<Para>)
             }
             Block::Para(t) => {
                 let n = tree.add(sect, Kind::P);
-                let space = if matches!(prev, Some(Block::Para(_) | Block::Bullet(_))) { 5.0 } else { 2.0 };
+                let space = if matches!(prev, Some(Block::Para(_) | Block::Bullet(_))) {
+                    5.0
+                } else {
+                    2.0
+                };
                 out.push(para(vec![Run::new(t.clone(), body(), Some(n))], space));
             }
             Block::Bullet(t) => {
@@ -193,7 +230,10 @@ fn section(resume: &Resume, id: SectionId, tree: &mut Tree, out: &mut Vec<Para>)
                 let mut p = para(vec![Run::new(t.clone(), body(), Some(b))], 2.0);
                 p.first_x = BULLET_INDENT;
                 p.indent = BULLET_INDENT;
-                p.marker = Some((2.0, Run::new("•", st(Face3::Regular, BODY, ACCENT), Some(lbl))));
+                p.marker = Some((
+                    2.0,
+                    Run::new("•", st(Face3::Regular, BODY, ACCENT), Some(lbl)),
+                ));
                 out.push(p);
             }
             Block::Figure { value, label } => {
@@ -209,7 +249,11 @@ fn section(resume: &Resume, id: SectionId, tree: &mut Tree, out: &mut Vec<Para>)
             Block::Email { lead, address } => {
                 let n = tree.add(sect, Kind::P);
                 let link = tree.add(n, Kind::Link);
-                let mut a = Run::new(address.clone(), st(Face3::SemiBold, BODY, ACCENT), Some(link));
+                let mut a = Run::new(
+                    address.clone(),
+                    st(Face3::SemiBold, BODY, ACCENT),
+                    Some(link),
+                );
                 a.link = Some(format!("mailto:{address}"));
                 out.push(para(vec![Run::new(lead.clone(), body(), Some(n)), a], 5.0));
             }
@@ -231,7 +275,11 @@ fn keywords(items: &[String], node: NodeId) -> Vec<Run> {
         .iter()
         .enumerate()
         .map(|(k, item)| {
-            let text = if k + 1 < n { format!("{item},") } else { item.clone() };
+            let text = if k + 1 < n {
+                format!("{item},")
+            } else {
+                item.clone()
+            };
             let mut r = Run::new(text, body(), Some(node));
             r.whole = true;
             if k == 0 {

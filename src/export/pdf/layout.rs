@@ -106,7 +106,11 @@ pub fn break_para(p: &Para, width: f32) -> Vec<Line> {
         let words: Vec<String> = if run.whole {
             vec![run.text.clone()]
         } else {
-            run.text.split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect()
+            run.text
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
         };
         if run.right {
             let w = fonts::width(run.style.face, run.style.size, &run.text);
@@ -158,7 +162,8 @@ pub fn break_para(p: &Para, width: f32) -> Vec<Line> {
         l.size = l.segs.iter().map(|s| s.style.size).fold(0.0, f32::max);
         l.advance = p.leading.max(l.size * 1.2);
         // Headings stay with the next line; a paragraph keeps two lines together at each end.
-        l.keep_with_next = p.keep_with_next || (n > 2 && (i == 0 || i + 2 == n)) || (n == 2 && i == 0);
+        l.keep_with_next =
+            p.keep_with_next || (n > 2 && (i == 0 || i + 2 == n)) || (n == 2 && i == 0);
     }
     if let Some(first) = lines.first_mut() {
         first.space_before = p.space_before;

@@ -52,9 +52,9 @@ pub fn render(resume: &Resume, paper: Paper) -> anyhow::Result<Vec<u8>> {
     let geo = draw::Geometry {
         width,
         height,
-        margin_x: 46.0,
-        top: 42.0,
-        bottom: 50.0,
+        margin_x: 44.0,
+        top: 40.0,
+        bottom: 46.0,
     };
     let mut tree = tags::Tree::default();
     let paras = flow::build(resume, &mut tree);
@@ -141,7 +141,10 @@ fn texts(r: &Resume) -> Vec<(String, &str)> {
         v.push((f("impact.label"), &p.impact.label));
         v.push((f("impact.detail"), &p.impact.detail));
     }
-    for (key, list) in [("initiatives", &r.initiatives), ("competencies", &r.competencies)] {
+    for (key, list) in [
+        ("initiatives", &r.initiatives),
+        ("competencies", &r.competencies),
+    ] {
         for (i, it) in list.iter().enumerate() {
             v.push((format!("{key}[{i}].name"), &it.name));
             v.push((format!("{key}[{i}].description"), &it.description));
@@ -199,7 +202,9 @@ fn locate(source: &str, value: &str, c: char) -> (usize, usize) {
     let offset = if prefix.is_empty() {
         None
     } else {
-        source.find(&format!("{prefix}{c}")).map(|i| i + prefix.len())
+        source
+            .find(&format!("{prefix}{c}"))
+            .map(|i| i + prefix.len())
     };
     let offset = offset.or_else(|| source.find(c)).unwrap_or(0);
     let before = &source[..offset];
@@ -213,13 +218,21 @@ mod tests {
     use super::*;
 
     fn resume() -> Resume {
-        Resume::parse(include_str!("../../../resume.toml"), Path::new("resume.toml")).unwrap()
+        Resume::parse(
+            include_str!("../../../resume.toml"),
+            Path::new("resume.toml"),
+        )
+        .unwrap()
     }
 
     #[test]
     fn renders_a_pdf_in_two_pages_with_no_unsupported_chars() {
         let r = resume();
-        assert!(unsupported_chars(&r).is_empty(), "{:?}", unsupported_chars(&r));
+        assert!(
+            unsupported_chars(&r).is_empty(),
+            "{:?}",
+            unsupported_chars(&r)
+        );
         for paper in [Paper::A4, Paper::Letter] {
             let pdf = render(&r, paper).unwrap();
             assert!(pdf.starts_with(b"%PDF-1.7"));
@@ -229,15 +242,22 @@ mod tests {
 
     #[test]
     fn locates_a_character_the_font_lacks() {
-        let src = include_str!("../../../resume.toml")
-            .replacen("label = \"Backend Platform Engineer\"", "label = \"Backend 平台 Engineer\"", 1);
+        let src = include_str!("../../../resume.toml").replacen(
+            "label = \"Backend Platform Engineer\"",
+            "label = \"Backend 平台 Engineer\"",
+            1,
+        );
         let r = Resume::parse(&src, Path::new("resume.toml")).unwrap();
         let bad = unsupported_chars(&r);
         assert_eq!(bad, vec![("basics.label".to_owned(), '平')]);
         let errs = font_errors(&r, &src, Path::new("resume.toml"));
         let line = src.lines().position(|l| l.contains('平')).unwrap() + 1;
         assert_eq!(errs.len(), 1);
-        assert!(errs[0].starts_with(&format!("resume.toml:{line}:18: basics.label: ")), "{}", errs[0]);
+        assert!(
+            errs[0].starts_with(&format!("resume.toml:{line}:18: basics.label: ")),
+            "{}",
+            errs[0]
+        );
         assert!(errs[0].contains("U+5E73"), "{}", errs[0]);
     }
 }
