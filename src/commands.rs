@@ -187,5 +187,8 @@ mod tests {
         for id in SectionId::ALL {
             assert!(h.contains(id.slug()));
         }
+        for cmd in ["  markdown, md ", "  pdf ", "ssh HOST pdf > resume.pdf"] {
+            assert!(h.contains(cmd), "{cmd}");
+        }
     }
 }

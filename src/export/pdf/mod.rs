@@ -48,6 +48,13 @@ impl Paper {
 
 /// The PDF of `resume` on `paper`.
 pub fn render(resume: &Resume, paper: Paper) -> anyhow::Result<Vec<u8>> {
+    if let Some((field, c)) = unsupported_chars(resume).first() {
+        anyhow::bail!(
+            "{field}: the character '{c}' (U+{:04X}) is not in the PDF font; `resume-ssh check` \
+             lists every such character with its line and column",
+            *c as u32
+        );
+    }
     let (width, height) = paper.size();
     let geo = draw::Geometry {
         width,
@@ -226,7 +233,7 @@ mod tests {
     }
 
     #[test]
-    fn renders_a_pdf_in_two_pages_with_no_unsupported_chars() {
+    fn renders_both_papers_and_refuses_missing_glyphs() {
         let r = resume();
         assert!(
             unsupported_chars(&r).is_empty(),
@@ -238,6 +245,13 @@ mod tests {
             assert!(pdf.starts_with(b"%PDF-1.7"));
             assert!(pdf.len() < 400_000, "{} bytes", pdf.len());
         }
+        let mut bad = r.clone();
+        bad.basics.label = "Backend 🦀".try_into().unwrap();
+        let e = render(&bad, Paper::A4).unwrap_err().to_string();
+        assert!(
+            e.starts_with("basics.label: the character '🦀' (U+1F980)"),
+            "{e}"
+        );
     }
 
     #[test]
