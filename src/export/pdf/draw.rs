@@ -163,7 +163,7 @@ fn rule(surface: &mut Surface, x: f32, y: f32, w: f32) {
 
 /// "Name" on the left and "Page n of N" on the right, as pagination artifacts.
 fn footer(surface: &mut Surface, fonts: &Fonts, geo: Geometry, name: &str, n: usize, total: usize) {
-    let y = geo.height - geo.bottom + 26.0;
+    let y = geo.height - geo.bottom + 21.0;
     let style = Style {
         face: Face3::Regular,
         size: 7.5,

@@ -15,7 +15,7 @@ const MUTED: (u8, u8, u8) = (0x5f, 0x63, 0x68);
 const ACCENT: (u8, u8, u8) = (0x1f, 0x4e, 0x79);
 
 const BODY: f32 = 9.0;
-const LEADING: f32 = 11.8;
+const LEADING: f32 = 11.6;
 /// Where the text of a labelled row (skills, focus lists) starts.
 const LABEL_COLUMN: f32 = 132.0;
 const BULLET_INDENT: f32 = 11.0;

@@ -60,8 +60,8 @@ pub fn render(resume: &Resume, paper: Paper) -> anyhow::Result<Vec<u8>> {
         width,
         height,
         margin_x: 44.0,
-        top: 40.0,
-        bottom: 46.0,
+        top: 36.0,
+        bottom: 42.0,
     };
     let mut tree = tags::Tree::default();
     let paras = flow::build(resume, &mut tree);
