@@ -86,4 +86,21 @@ mod tests {
         let letter = docs.pdf(Paper::Letter).unwrap();
         assert_ne!(a, letter);
     }
+
+    #[test]
+    fn a_new_resume_version_gets_a_new_pdf() {
+        use crate::shared::Shared;
+        let text = include_str!("../resume.toml");
+        let r = Resume::parse(text, Path::new("resume.toml")).unwrap();
+        let shared = Shared::new(r, crate::config::Limits::default());
+        let before = shared.documents().pdf(Paper::A4).unwrap();
+        let edited = text.replacen("Arunav Malhotra", "Arunav Q. Malhotra", 1);
+        shared.set_resume(Resume::parse(&edited, Path::new("resume.toml")).unwrap());
+        let after = shared.documents().pdf(Paper::A4).unwrap();
+        assert_ne!(before, after);
+        let title = |pdf: &[u8]| String::from_utf8_lossy(pdf).contains("Arunav Q. Malhotra");
+        assert!(!title(&before));
+        // The title is in the (uncompressed) XMP metadata of the new version only.
+        assert!(title(&after));
+    }
 }

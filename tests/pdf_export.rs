@@ -294,3 +294,77 @@ fn every_seed_fact_is_in_the_pdf() {
         }
     }
 }
+
+#[test]
+fn no_page_ends_with_a_heading() {
+    // The shipped resume, and variants with one to about 30 lines more in the summary (17 words
+    // a line), so that headings come to the foot of a page in some of them.
+    let base = shipped_text();
+    for extra in (0..=500).step_by(17) {
+        let words = " filler".repeat(extra);
+        let text = base.replacen(
+            "ship with confidence.\"",
+            &format!("ship with confidence.{words}\""),
+            1,
+        );
+        assert!(extra == 0 || text != base);
+        let r = resume_ssh::resume::Resume::parse(&text, Path::new("resume.toml")).unwrap();
+        if !headings_stay_with_their_text(&r) {
+            return;
+        }
+    }
+}
+
+/// Checks every page of both paper sizes; false when the tools are missing (and skipping is on).
+fn headings_stay_with_their_text(r: &resume_ssh::resume::Resume) -> bool {
+    use resume_ssh::content::{self, Block, SectionId};
+    let mut headings: Vec<String> = SectionId::ALL
+        .iter()
+        .map(|s| s.title().to_owned())
+        .collect();
+    for id in SectionId::ALL {
+        for b in content::section(r, id) {
+            if let Block::Heading(t) | Block::Subheading(t) = b {
+                headings.push(t);
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for paper in [Paper::A4, Paper::Letter] {
+        let file = dir.path().join("resume.pdf");
+        std::fs::write(&file, pdf::render(r, paper).unwrap()).unwrap();
+        let Some((_, info)) = tool("pdfinfo", &[], &file, &[]) else {
+            return false;
+        };
+        let pages: usize = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap();
+        for n in 1..=pages {
+            let n_s = n.to_string();
+            let (ok, text) = tool(
+                "pdftotext",
+                &["-enc", "UTF-8", "-f", &n_s, "-l", &n_s],
+                &file,
+                &["-"],
+            )
+            .unwrap();
+            assert!(ok);
+            let mut lines: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.contains('\u{c}'))
+                .collect();
+            // The footer: the name and "Page n of N".
+            assert_eq!(lines.pop(), Some(format!("Page {n} of {pages}").as_str()));
+            assert_eq!(lines.pop(), Some(NAME));
+            let last = lines.last().copied().unwrap_or_default();
+            assert!(
+                !headings.iter().any(|h| h == last),
+                "{paper:?} page {n} ends with the heading {last:?}"
+            );
+        }
+    }
+    true
+}

@@ -224,3 +224,57 @@ pub fn paginate(lines: Vec<Line>, height: f32) -> Vec<Vec<Placed>> {
     }
     pages
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(advance: f32, keep: bool) -> Line {
+        Line {
+            advance,
+            keep_with_next: keep,
+            ..Line::default()
+        }
+    }
+
+    #[test]
+    fn a_heading_never_ends_a_page() {
+        // Eight lines of 10 fill a page of 85; a heading at the foot moves over with its text.
+        let mut lines: Vec<Line> = (0..7).map(|_| line(10.0, false)).collect();
+        lines.push(line(10.0, true));
+        lines.push(line(10.0, false));
+        let pages = paginate(lines, 85.0);
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].len(), 7);
+        assert!(pages[1][0].line.keep_with_next);
+        assert_eq!(pages[1][0].y, 0.0);
+    }
+
+    #[test]
+    fn breaks_only_at_spaces_within_the_width() {
+        let style = Style {
+            face: Face3::Regular,
+            size: 9.0,
+            color: (0, 0, 0),
+        };
+        let text = "sub-millisecond query latency across 10K+ concurrent users enabling real-time";
+        let p = Para {
+            runs: vec![Run::new(text, style, None)],
+            leading: 12.0,
+            ..Para::default()
+        };
+        let lines = break_para(&p, 120.0);
+        assert!(lines.len() > 2);
+        let mut words = Vec::new();
+        for l in &lines {
+            for s in &l.segs {
+                assert!(s.x + s.width <= 120.0 + 0.01, "{s:?}");
+                words.extend(s.text.split(' ').map(str::to_owned));
+            }
+        }
+        // Every word whole and in order: nothing hyphenated or split.
+        assert_eq!(words.join(" "), text);
+        // Widow/orphan control: the first line and the next-to-last hold on to the next one.
+        assert!(lines[0].keep_with_next && lines[lines.len() - 2].keep_with_next);
+    }
+}
