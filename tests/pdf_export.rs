@@ -163,16 +163,40 @@ fn pdf_passes_qpdf_and_poppler_checks() {
     );
     assert!(raw.contains("/Subtype /Link"), "no link annotation");
     // Structure: headings, lists and paragraphs in the tag tree, the language, the outline.
-    for needle in [
-        "/S /H1",
-        "/S /H2",
-        "/S /L",
-        "/S /LI",
-        "/S /P",
-        "/Lang (en)",
-        "/Outlines",
-    ] {
-        assert!(raw.contains(needle), "{needle} missing from the PDF");
+    for needle in ["/S /L\n", "/S /P\n", "/Lang (en)", "/Outlines"] {
+        assert!(raw.contains(needle), "{needle:?} missing from the PDF");
+    }
+    let count = |needle: &str| raw.matches(needle).count();
+    let r = shipped_resume();
+    let bullets: usize = resume_ssh::content::SectionId::ALL
+        .iter()
+        .map(|&id| {
+            resume_ssh::content::section(&r, id)
+                .iter()
+                .filter(|b| matches!(b, resume_ssh::content::Block::Bullet(_)))
+                .count()
+        })
+        .sum();
+    assert_eq!(count("/S /H1\n"), 1, "one H1: the name");
+    assert_eq!(count("/S /H2\n"), 6, "an H2 per section");
+    assert_eq!(count("/S /Sect\n"), 6, "a Sect per section");
+    assert_eq!(
+        count("/S /LI\n"),
+        bullets,
+        "a list item per achievement and focus item"
+    );
+    assert_eq!(
+        count("/S /Link\n"),
+        2,
+        "the two e-mail links in the structure tree"
+    );
+    // A bookmark per section (and per role, case study and heading under it).
+    for id in resume_ssh::content::SectionId::ALL {
+        assert!(
+            raw.contains(&format!("/Title ({})", id.title())),
+            "no bookmark for {}",
+            id.title()
+        );
     }
 }
 
