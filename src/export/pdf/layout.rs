@@ -157,6 +157,12 @@ pub fn break_para(p: &Para, width: f32) -> Vec<Line> {
     if !cur.segs.is_empty() {
         lines.push(cur);
     }
+    // A decorative separator (an artifact) never ends a line.
+    for l in &mut lines {
+        while l.segs.len() > 1 && l.segs.last().is_some_and(|s| s.node.is_none()) {
+            l.segs.pop();
+        }
+    }
     let n = lines.len();
     for (i, l) in lines.iter_mut().enumerate() {
         l.size = l.segs.iter().map(|s| s.style.size).fold(0.0, f32::max);
