@@ -133,3 +133,34 @@ async fn markdown_over_ssh_matches_the_export() {
     assert_eq!(out.text(), String::from_utf8(local.stdout).unwrap());
     assert_eq!(client.exec("markdown").await.text(), out.text());
 }
+
+proptest::proptest! {
+    /// Whatever resume.toml says, escaped text renders as exactly that text: no emphasis, code,
+    /// link, heading, list, quote, HTML or entity can come out of it.
+    #[test]
+    fn escaped_text_renders_as_itself(
+        s in "(~~~|```|---|\\*\\*\\*|___|#|>|1\\.|1\\)|    |<a>|&amp;)?[a-zA-Z0-9 &#;<>*_`\\\\\\[\\]()!~|+=.:-]{1,40}"
+    ) {
+        let md = format!("- {}\n\n{}\n", markdown::escape(&s), markdown::escape(&s));
+        let mut text = String::new();
+        let mut blocks = 0;
+        for ev in Parser::new(&md) {
+            match ev {
+                Event::Text(t) => text.push_str(&t),
+                Event::Start(Tag::Paragraph | Tag::Item) => {
+                    blocks += 1;
+                    text.push(' ');
+                }
+                Event::Start(t) if !matches!(t, Tag::List(_)) => {
+                    proptest::prop_assert!(false, "{t:?} from {md:?}")
+                }
+                Event::Html(h) | Event::InlineHtml(h) => proptest::prop_assert!(false, "HTML {h:?}"),
+                Event::Code(c) => proptest::prop_assert!(false, "code {c:?}"),
+                _ => {}
+            }
+        }
+        proptest::prop_assert_eq!(blocks, 2, "{:?}", md);
+        let want = normalise(&format!("{s} {s}"));
+        proptest::prop_assert_eq!(normalise(&text), want, "{:?}", md);
+    }
+}

@@ -69,30 +69,32 @@ fn link(address: &str) -> String {
     )
 }
 
-/// Backslash-escapes every ASCII punctuation character that could start Markdown syntax, and a
-/// leading list or heading marker.
+/// Backslash-escapes what could turn text into Markdown: emphasis, code, links, raw HTML and
+/// entities anywhere; headings, quotes and list markers at the start. Other punctuation is left
+/// alone so the source stays readable ("Reliability & Observability").
 pub fn escape(text: &str) -> String {
+    // Leading spaces could make an indented code block; Markdown would drop them anyway.
+    let text = text.trim_start();
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '~' | '|' | '&' | '!'
-        ) {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let entity = c == '&'
+            && chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#');
+        if entity || matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<') {
             out.push('\\');
         }
         out.push(c);
     }
-    // "- x", "+ x", "= x" or "1. x" at the start of a line would become a list or a heading.
+    // "# x", "> x", "- x", "+ x", "= x", "~~~" or "1. x" at the start would be a heading, quote,
+    // list or code fence.
     let digits = out.chars().take_while(char::is_ascii_digit).count();
     let after = out[digits..].chars().next();
-    if matches!(out.chars().next(), Some('-' | '+' | '='))
-        || (digits > 0 && matches!(after, Some('.' | ')')))
-    {
-        if digits > 0 {
-            out.insert(digits, '\\');
-        } else {
-            out.insert(0, '\\');
-        }
+    if matches!(out.chars().next(), Some('#' | '>' | '-' | '+' | '=' | '~')) {
+        out.insert(0, '\\');
+    } else if digits > 0 && matches!(after, Some('.' | ')')) {
+        out.insert(digits, '\\');
     }
     out
 }
@@ -105,8 +107,12 @@ mod tests {
     fn escapes_markdown_syntax() {
         assert_eq!(
             escape("a *b* [c](d) <e> #f"),
-            "a \\*b\\* \\[c\\](d) \\<e\\> \\#f"
+            "a \\*b\\* \\[c\\](d) \\<e> #f"
         );
+        assert_eq!(escape("# h"), "\\# h");
+        assert_eq!(escape("> q"), "\\> q");
+        assert_eq!(escape("A & B"), "A & B");
+        assert_eq!(escape("&amp; &#38;"), "\\&amp; \\&#38;");
         assert_eq!(escape("- item"), "\\- item");
         assert_eq!(escape("1. first"), "1\\. first");
         assert_eq!(escape("6+ years"), "6+ years");
