@@ -4,6 +4,7 @@
 //! data, a huge string, extra words) is [`Command::Unknown`].
 
 use crate::content::SectionId;
+use crate::export::pdf::Paper;
 use crate::export::plain;
 
 /// Longest exec command looked at; longer ones are unknown.
@@ -20,6 +21,9 @@ pub enum Command {
     },
     Json,
     Vcard,
+    Markdown,
+    /// The PDF (binary; refused on a PTY).
+    Pdf(Paper),
     Help,
     /// One section: the TUI opened on it with a PTY, that section as text without.
     Section(SectionId),
@@ -35,6 +39,8 @@ impl Command {
             Command::Plain { .. } => "plain",
             Command::Json => "json",
             Command::Vcard => "vcard",
+            Command::Markdown => "markdown",
+            Command::Pdf(_) => "pdf",
             Command::Help => "help",
             Command::Section(s) => s.slug(),
             Command::Unknown(_) => "unknown",
@@ -66,6 +72,12 @@ impl Command {
             }
             ["json"] => Command::Json,
             ["vcard" | "vcf"] => Command::Vcard,
+            ["markdown" | "md"] => Command::Markdown,
+            ["pdf"] => Command::Pdf(Paper::A4),
+            ["pdf", "--paper", p] => match Paper::parse(p) {
+                Some(paper) => Command::Pdf(paper),
+                None => unknown(),
+            },
             ["help" | "--help" | "-h"] => Command::Help,
             [s] => match SectionId::from_slug(s) {
                 Some(id) => Command::Section(id),
@@ -96,7 +108,9 @@ pub fn help_text() -> String {
          \x20 (none)           the full-screen resume (plain text when there is no terminal)\n\
          \x20 plain, text      the whole resume as plain text, 80 columns (plain --width N, 40-200)\n\
          \x20 json             the resume as JSON Resume (https://jsonresume.org)\n\
-         \x20 vcard            a vCard 4.0 contact card\n",
+         \x20 vcard            a vCard 4.0 contact card\n\
+         \x20 markdown, md     the resume as Markdown (CommonMark)\n\
+         \x20 pdf              the resume as a PDF, A4 (pdf --paper letter): ssh HOST pdf > resume.pdf\n",
     );
     for id in SectionId::ALL {
         s.push_str(&format!(
@@ -125,6 +139,13 @@ mod tests {
         assert_eq!(Command::parse(b"json"), Command::Json);
         assert_eq!(Command::parse(b"vcard"), Command::Vcard);
         assert_eq!(Command::parse(b"help"), Command::Help);
+        assert_eq!(Command::parse(b"md"), Command::Markdown);
+        assert_eq!(Command::parse(b"markdown"), Command::Markdown);
+        assert_eq!(Command::parse(b"pdf"), Command::Pdf(Paper::A4));
+        assert_eq!(
+            Command::parse(b"pdf --paper letter"),
+            Command::Pdf(Paper::Letter)
+        );
         assert_eq!(
             Command::parse(b"case-studies"),
             Command::Section(SectionId::CaseStudies)
@@ -141,6 +162,8 @@ mod tests {
             b"\xff\xfe\x00",
             b"json; cat /etc/passwd",
             b"$(reboot)",
+            b"pdf --paper a3",
+            b"pdf letter",
         ] {
             assert!(
                 matches!(Command::parse(raw), Command::Unknown(_)),
@@ -163,6 +186,9 @@ mod tests {
         let h = help_text();
         for id in SectionId::ALL {
             assert!(h.contains(id.slug()));
+        }
+        for cmd in ["  markdown, md ", "  pdf ", "ssh HOST pdf > resume.pdf"] {
+            assert!(h.contains(cmd), "{cmd}");
         }
     }
 }

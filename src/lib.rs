@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod conn;
 pub mod content;
+pub mod documents;
 pub mod export;
 pub mod hostkey;
 pub mod locks;

@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use resume_ssh::config::{Limits, LogIp, Settings};
 use resume_ssh::content::SectionId;
-use resume_ssh::export::{json, plain, vcard};
+use resume_ssh::export::{json, markdown, pdf, plain, vcard};
 use resume_ssh::resume::Resume;
 use resume_ssh::{hostkey, reload, render, server, shared::Shared};
 
@@ -35,9 +35,12 @@ enum Cmd {
         #[arg(default_value = "resume.toml", env = "RESUME_SSH_RESUME")]
         path: PathBuf,
     },
-    /// Print the resume as plain text, JSON Resume or vCard.
+    /// Print the resume as plain text, Markdown, PDF, JSON Resume or vCard.
     Export {
         format: ExportFormat,
+        /// Paper size of the PDF.
+        #[arg(long, value_enum, default_value_t = PaperArg::A4)]
+        paper: PaperArg,
         #[arg(long, default_value = "resume.toml", env = "RESUME_SSH_RESUME")]
         resume: PathBuf,
         /// Width of plain text (40-200).
@@ -99,6 +102,15 @@ enum ExportFormat {
     Text,
     Json,
     Vcard,
+    Markdown,
+    Md,
+    Pdf,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum PaperArg {
+    A4,
+    Letter,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -193,6 +205,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Cmd::Serve(args)) => serve(args),
         Some(Cmd::Check { path }) => match Resume::load(&path) {
             Ok(r) => {
+                // Content the PDF cannot set (a character the shipped font lacks) is an error too.
+                let source = std::fs::read_to_string(&path).unwrap_or_default();
+                let errors = pdf::font_errors(&r, &source, &path);
+                if !errors.is_empty() {
+                    for e in errors {
+                        eprintln!("{e}");
+                    }
+                    return Ok(ExitCode::FAILURE);
+                }
                 println!(
                     "{}: OK ({}, {} roles, {} case studies)",
                     path.display(),
@@ -209,6 +230,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         },
         Some(Cmd::Export {
             format,
+            paper,
             resume,
             width,
         }) => {
@@ -217,6 +239,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExportFormat::Plain | ExportFormat::Text => plain::render(&r, usize::from(width)),
                 ExportFormat::Json => json::render(&r),
                 ExportFormat::Vcard => vcard::render(&r),
+                ExportFormat::Markdown | ExportFormat::Md => markdown::render(&r),
+                ExportFormat::Pdf => {
+                    let paper = match paper {
+                        PaperArg::A4 => pdf::Paper::A4,
+                        PaperArg::Letter => pdf::Paper::Letter,
+                    };
+                    return write_stdout(&pdf::render(&r, paper)?);
+                }
             };
             write_stdout(out.as_bytes())
         }

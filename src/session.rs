@@ -12,10 +12,12 @@ use std::sync::atomic::Ordering;
 use russh::server::{Auth, Handler, Msg, Session};
 use russh::{Channel, ChannelId, MethodKind, MethodSet, Pty};
 
+mod pdf_exec;
+
 use crate::commands::{self, Command};
 use crate::conn::ConnCtl;
 use crate::content::SectionId;
-use crate::export::{json, plain, vcard};
+use crate::export::{json, markdown, plain, vcard};
 use crate::shared::Shared;
 use crate::terminal::Size;
 use crate::tui::Tui;
@@ -137,6 +139,8 @@ impl Conn {
             ),
             Command::Json => (json::render(&resume), String::new(), 0),
             Command::Vcard => (vcard::render(&resume), String::new(), 0),
+            Command::Markdown => (markdown::render(&resume), String::new(), 0),
+            Command::Pdf(paper) => return self.send_pdf(id, *paper, pty.is_some(), session),
             Command::Help => (commands::help_text(), String::new(), 0),
             Command::Unknown(what) => (
                 String::new(),

@@ -8,12 +8,15 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use crate::config::{Limits, LogIp};
 use crate::conn::{ConnCtl, EndReason};
+use crate::documents::Documents;
 use crate::locks::lock;
 use crate::resume::Resume;
 
 /// Shared by all connections (behind an `Arc`).
 pub struct Shared {
     resume: RwLock<Arc<Resume>>,
+    /// The PDF of the current resume, generated once per version (see [`Documents`]).
+    documents: RwLock<Arc<Documents>>,
     pub limits: Limits,
     /// How client addresses are logged.
     pub log_ip: LogIp,
@@ -33,8 +36,10 @@ pub struct Shared {
 
 impl Shared {
     pub fn new(resume: Resume, limits: Limits) -> Shared {
+        let resume = Arc::new(resume);
         Shared {
-            resume: RwLock::new(Arc::new(resume)),
+            documents: RwLock::new(Documents::new(Arc::clone(&resume))),
+            resume: RwLock::new(resume),
             limits,
             log_ip: LogIp::default(),
             proxy_protocol: false,
@@ -73,9 +78,22 @@ impl Shared {
         }
     }
 
+    /// The generated documents of the current resume.
+    pub fn documents(&self) -> Arc<Documents> {
+        match self.documents.read() {
+            Ok(g) => Arc::clone(&g),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
     /// Swaps in a new resume; open sessions pick it up on their next redraw.
     pub fn set_resume(&self, resume: Resume) {
         let new = Arc::new(resume);
+        let docs = Documents::new(Arc::clone(&new));
+        match self.documents.write() {
+            Ok(mut g) => *g = docs,
+            Err(poisoned) => *poisoned.into_inner() = docs,
+        }
         match self.resume.write() {
             Ok(mut g) => *g = new,
             Err(poisoned) => *poisoned.into_inner() = new,

@@ -1,5 +1,7 @@
-//! Non-interactive renderings of the resume: plain text, JSON Resume and vCard.
+//! Non-interactive renderings of the resume: plain text, Markdown, PDF, JSON Resume and vCard.
 
 pub mod json;
+pub mod markdown;
+pub mod pdf;
 pub mod plain;
 pub mod vcard;

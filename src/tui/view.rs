@@ -647,6 +647,8 @@ fn render_help(screen: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
         ),
         ("json", "JSON Resume"),
         ("vcard", "a contact card"),
+        ("md", "Markdown"),
+        ("pdf", "a PDF to save: ssh … pdf > resume.pdf"),
         ("help", "every command"),
     ] {
         lines.push(TLine::from(vec![

@@ -200,6 +200,28 @@ check_vcard() {
     grep -q '^BEGIN:VCARD' <<<"$out" && grep -q '^END:VCARD' <<<"$out" && grep -qF "$NAME" <<<"$out"
 }
 
+# `pdf`: byte for byte what `resume-ssh export pdf` writes, and a PDF qpdf accepts.
+check_pdf() {
+    local c=$1 rc=0
+    exec_cmd "$c" pdf >"$work/$c.pdf" || rc=$?
+    ((rc == 0)) || { echo "exit status $rc"; return 1; }
+    cmp -s "$work/$c.pdf" "$work/export.pdf" || {
+        echo "differs from 'resume-ssh export pdf' ($(wc -c <"$work/$c.pdf") vs $(wc -c <"$work/export.pdf") bytes)"
+        return 1
+    }
+    if have qpdf; then qpdf --check "$work/$c.pdf" >/dev/null || { echo "qpdf --check failed"; return 1; }; fi
+}
+
+# `ssh -tt HOST pdf`: no binary on the terminal, a one-line hint on stderr, exit status 2.
+check_pdf_pty() {
+    local rc=0
+    timeout 20 ssh "${SSH_OPTS[@]}" -tt -p "$SERVER_PORT" anyone@127.0.0.1 pdf \
+        </dev/null >"$work/pty-pdf.out" 2>"$work/pty-pdf.err" || rc=$?
+    ((rc == 2)) || { echo "exit status $rc, expected 2"; return 1; }
+    ! grep -q '%PDF' "$work/pty-pdf.out" || { echo "PDF bytes sent to the terminal"; return 1; }
+    grep -qF 'ssh HOST pdf > ' "$work/pty-pdf.err" "$work/pty-pdf.out" || { echo "no hint"; return 1; }
+}
+
 check_section() {
     local out
     out="$(exec_cmd openssh experience)" || return 1
@@ -443,6 +465,7 @@ TMUX_VERSION="$(have tmux && tmux -V || echo 'no tmux')"
 start_server "$BIN" "$work"
 echo "server: $("$BIN" --version) on $SERVER_ADDR, host key $SERVER_FP"
 "$BIN" export plain --resume "$work/resume.toml" >"$work/export.plain"
+"$BIN" export pdf --resume "$work/resume.toml" >"$work/export.pdf"
 SSH_OPTS=(-F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=yes
     -o UserKnownHostsFile="$work/known_hosts" -o GlobalKnownHostsFile=/dev/null
     -o LogLevel=ERROR -o ConnectTimeout=10)
@@ -486,8 +509,10 @@ for c in "${CLIENTS[@]}"; do
     check "$c" nopty "anonymous, no prompt: plain is the whole resume" check_plain "$c" plain
     check "$c" nopty "json: .basics.name" check_json "$c"
     check "$c" nopty "no command, no PTY: the plain text" check_plain "$c"
+    check "$c" nopty "pdf: the same bytes as export pdf, qpdf --check" check_pdf "$c"
     if [[ $c == openssh ]]; then
         check "$c" nopty "vcard" check_vcard
+        check "$c" pty "pdf on a PTY: hint on stderr, exit 2, no binary" check_pdf_pty
         check "$c" nopty "experience: one section" check_section
         check "$c" nopty "unknown command: non-zero exit, message on stderr" check_unknown
     fi
