@@ -62,6 +62,8 @@ pub struct ConnCtl {
     pub bytes_in: AtomicU64,
     pub bytes_out: AtomicU64,
     pub authenticated: AtomicBool,
+    /// Set when the client sent a packet over [`MAX_PACKET`] (the connection then ends).
+    pub oversized: AtomicBool,
     /// Milliseconds since `started` of the last input from the client.
     last_input_ms: AtomicU64,
     /// Set once the connection is being ended from outside: the handler stops drawing.
@@ -85,6 +87,7 @@ impl Default for ConnCtl {
             bytes_in: AtomicU64::new(0),
             bytes_out: AtomicU64::new(0),
             authenticated: AtomicBool::new(false),
+            oversized: AtomicBool::new(false),
             last_input_ms: AtomicU64::new(0),
             ending: AtomicBool::new(false),
             end: Mutex::new(None),
@@ -171,6 +174,23 @@ fn killed_error() -> std::io::Error {
     )
 }
 
+/// The largest SSH packet a client may send, in bytes as russh reads them (length field, padding
+/// and MAC included). The channel data a client sends fits in the 32 KiB packets the server
+/// announces; key exchange and authentication packets are a few KiB. russh itself accepts 256
+/// KiB and keeps a read buffer as large as the largest packet for the connection's life
+/// (russh 0.65.1 `src/cipher/mod.rs`, `read`: `buffer.buffer.resize(buffer.len + 4, 0)`, never
+/// shrunk), so one 250 KB SSH_MSG_IGNORE pinned ~250 KiB per connection. russh has no setting
+/// for it; this socket wrapper is where it can be bounded from outside.
+pub const MAX_PACKET: usize = 48 * 1024;
+
+/// The error a connection ends with when its client sends a packet over [`MAX_PACKET`].
+fn oversized_error() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        "packet larger than the server accepts",
+    )
+}
+
 impl<S: AsyncRead + Unpin> AsyncRead for GuardedStream<S> {
     fn poll_read(
         mut self: Pin<&mut Self>,
@@ -180,6 +200,13 @@ impl<S: AsyncRead + Unpin> AsyncRead for GuardedStream<S> {
         self.ctl.waker.register(cx.waker());
         if self.ctl.is_killed() {
             return Poll::Ready(Err(killed_error()));
+        }
+        // russh reads each packet's body with `read_exact` into a buffer of exactly its
+        // declared length: a read this large is a packet over the limit. Refuse it before any
+        // of it is read; the connection ends and russh's buffer goes with it.
+        if buf.remaining() > MAX_PACKET {
+            self.ctl.oversized.store(true, Ordering::Relaxed);
+            return Poll::Ready(Err(oversized_error()));
         }
         let before = buf.filled().len();
         let r = Pin::new(&mut self.inner).poll_read(cx, buf);

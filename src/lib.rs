@@ -5,6 +5,7 @@
 //! the SSH channel ([`session`]). The [`server`] accepts connections and enforces limits; the
 //! resume itself comes from [`resume`] and is turned into sections by [`content`].
 
+pub mod allocator;
 pub mod commands;
 pub mod config;
 pub mod conn;
