@@ -7,11 +7,12 @@
 pub mod app;
 pub mod frames;
 pub mod input;
+pub mod pacing;
 pub mod theme;
 pub mod view;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ratatui::buffer::Buffer;
 
@@ -21,12 +22,10 @@ use crate::terminal::{self, Size};
 use app::{App, Ctx};
 use frames::From;
 use input::InputParser;
+use pacing::ResizePacer;
+pub use pacing::{RESIZE_FRAME_INTERVAL, Redraw};
 use theme::{Capabilities, Theme};
 use view::ViewCtx;
-
-/// At most one frame per this interval is drawn for size changes; sizes that arrive faster
-/// are recorded and drawn with the next frame.
-pub const RESIZE_FRAME_INTERVAL: Duration = Duration::from_millis(20);
 
 /// What the client's screen shows now: enough to render it again.
 #[derive(Clone)]
@@ -43,25 +42,11 @@ pub struct Tui {
     shown: Option<Shown>,
     /// The latest size the client declared, not laid out yet.
     pending_size: Option<Size>,
-    /// When a frame was last drawn for a size change.
-    last_resize_frame: Option<Instant>,
-    /// Whether the terminal was asked for a status report since its last input.
-    asked: bool,
+    /// How often size changes get a frame.
+    pacer: ResizePacer,
     /// Layout numbers for the current size and resume (the resume is kept so its address cannot
     /// be reused by another while cached).
     geometry: Option<(Size, Arc<Resume>, view::Geometry)>,
-}
-
-/// What to do after a size change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Redraw {
-    /// Draw a frame now.
-    Now,
-    /// Too soon after the last one: ask the terminal for a status report (its answer is input,
-    /// which draws the latest size).
-    AskTerminal,
-    /// Too soon, and the terminal was already asked: nothing to do.
-    Later,
 }
 
 impl Tui {
@@ -72,8 +57,7 @@ impl Tui {
             caps,
             shown: None,
             pending_size: None,
-            last_resize_frame: None,
-            asked: false,
+            pacer: ResizePacer::default(),
             geometry: None,
         }
     }
@@ -113,7 +97,7 @@ impl Tui {
     /// Feeds client bytes through the parser into the app, one event at a time: nothing is
     /// collected, so a burst of keys leaves no buffer behind.
     pub fn input(&mut self, bytes: &[u8], resume: &Arc<Resume>) {
-        self.asked = false;
+        self.pacer.input();
         self.settle_size(resume);
         let geometry = self.geometry(resume);
         let ctx = Ctx {
@@ -157,18 +141,7 @@ impl Tui {
     /// [`RESIZE_FRAME_INTERVAL`] answers size changes, so a flood of them costs a few frames.
     pub fn resize(&mut self, size: Size, now: Instant) -> Redraw {
         self.pending_size = Some(size);
-        let due = self
-            .last_resize_frame
-            .is_none_or(|t| now.saturating_duration_since(t) >= RESIZE_FRAME_INTERVAL);
-        if due {
-            self.last_resize_frame = Some(now);
-            Redraw::Now
-        } else if !self.asked {
-            self.asked = true;
-            Redraw::AskTerminal
-        } else {
-            Redraw::Later
-        }
+        self.pacer.resized(now)
     }
 
     /// A new resume was loaded: keep the tab, clamp scroll positions.
@@ -308,6 +281,37 @@ mod tests {
             rest = &rest[end..];
         }
         out
+    }
+
+    #[test]
+    fn a_flood_of_sizes_is_laid_out_once_at_the_latest_size() {
+        let resume = Arc::new(
+            Resume::parse(include_str!("../../resume.toml"), std::path::Path::new("r")).unwrap(),
+        );
+        let mut tui = Tui::new(
+            SectionId::Experience,
+            Size::new(100, 30),
+            Capabilities::default(),
+        );
+        let mut out = Vec::new();
+        tui.frame(&resume, &mut out);
+        let t0 = Instant::now();
+        assert_eq!(tui.resize(Size::new(90, 28), t0), Redraw::Now);
+        assert_eq!(tui.resize(Size::new(91, 28), t0), Redraw::AskTerminal);
+        for cols in 40..200 {
+            assert_eq!(tui.resize(Size::new(cols, 30), t0), Redraw::Later);
+        }
+        assert_eq!(
+            tui.app().size,
+            Size::new(100, 30),
+            "laid out before a frame"
+        );
+        assert!(tui.dirty(&resume));
+        out.clear();
+        tui.frame(&resume, &mut out);
+        assert_eq!(tui.app().size, Size::new(199, 30));
+        assert!(out.starts_with(terminal::CLEAR), "a full redraw");
+        assert!(!tui.dirty(&resume));
     }
 
     #[test]
