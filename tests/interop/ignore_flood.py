@@ -110,8 +110,20 @@ def main():
     ap.add_argument("--size", type=int, default=250_000)
     ap.add_argument("--max-kib", type=int, default=64)
     a = ap.parse_args()
-    # The server cuts the flooding connections: paramiko's threads would log each reset.
-    logging.getLogger("paramiko").setLevel(logging.CRITICAL)
+    # paramiko logs the server's disconnect reason at INFO ("Disconnect (code 2): ..."): keep
+    # those lines, print none of paramiko's log.
+    told = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            msg = record.getMessage()
+            if msg.startswith("Disconnect (code"):
+                told.append(msg)
+
+    log = logging.getLogger("paramiko")
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    log.addHandler(Keep())
     with tempfile.TemporaryDirectory() as work:
         try:
             proc, port = start_server(a.bin, work)
@@ -135,11 +147,14 @@ def main():
         finally:
             proc.kill()
             proc.wait(timeout=10)
-    verdict = per <= a.max_kib and ok_plain and alive
+    closed = a.conns - open_after
+    # A connection the server closed must have been told why (a disconnect message).
+    reasons = sorted(set(told))
+    verdict = per <= a.max_kib and ok_plain and alive and len(told) >= closed
     print(f"ignore-flood: {'PASS' if verdict else 'FAIL'}: {a.conns} connections x "
           f"{a.size}-byte SSH_MSG_IGNORE: RSS {before} KiB -> {after} KiB, "
-          f"{per:.1f} KiB per connection (limit {a.max_kib}); {a.conns - open_after} closed by "
-          f"the server; new session served: {ok_plain}")
+          f"{per:.1f} KiB per connection (limit {a.max_kib}); {closed} closed by the server, "
+          f"{len(told)} told {reasons}; new session served: {ok_plain}")
     return 0 if verdict else 1
 
 
