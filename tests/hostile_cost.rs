@@ -334,3 +334,35 @@ async fn a_window_change_flood_costs_little_and_spares_a_bystander() {
     );
     assert!(p(0.95) <= 25.0, "bystander p95 {:.1} ms", p(0.95));
 }
+
+/// Size changes that come faster than the frame interval are not lost: the server asks the
+/// terminal for a status report, and once the terminal answers, the screen shows the latest
+/// size (no key needed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sizes_sent_in_a_burst_end_drawn_at_the_last_one() {
+    let _gate = GATE.lock().await;
+    let server = Served::start();
+    let mut sessions = open_sessions(server.addr, 1, 100, 30).await;
+    let (_client, term) = sessions.pop().expect("a session");
+    term.set_parsing(true);
+    let from = term.raw_len();
+    for (cols, rows) in [(80, 24), (120, 40), (70, 20), (130, 35)] {
+        term.write
+            .window_change(cols, rows, 0, 0)
+            .await
+            .expect("window-change");
+    }
+    term.resize(91, 29).await;
+    term.wait_bytes(from, resume_ssh::session::STATUS_QUERY)
+        .await;
+    term.send(b"\x1b[0n").await;
+    let want = expected_screen(
+        &shipped_resume(),
+        resume_ssh::content::SectionId::About,
+        91,
+        29,
+        "xterm-256color",
+    );
+    term.wait_screen("About at 91x29 after the burst of sizes", &want)
+        .await;
+}
