@@ -64,6 +64,8 @@ pub struct ConnCtl {
     pub bytes_in: AtomicU64,
     pub bytes_out: AtomicU64,
     pub authenticated: AtomicBool,
+    /// Set when the client sent a packet over [`MAX_PACKET`] (the connection then ends).
+    pub oversized: AtomicBool,
     /// Milliseconds since `started` of the last input from the client.
     last_input_ms: AtomicU64,
     /// Set once the connection is being ended from outside: the handler stops drawing.
@@ -87,6 +89,7 @@ impl Default for ConnCtl {
             bytes_in: AtomicU64::new(0),
             bytes_out: AtomicU64::new(0),
             authenticated: AtomicBool::new(false),
+            oversized: AtomicBool::new(false),
             last_input_ms: AtomicU64::new(0),
             ending: AtomicBool::new(false),
             end: Mutex::new(None),
@@ -182,6 +185,79 @@ fn killed_error() -> std::io::Error {
     )
 }
 
+/// The largest SSH packet a client may send, in bytes as russh reads them (length field, padding
+/// and MAC included). The channel data a client sends fits in the 32 KiB packets the server
+/// announces; key exchange and authentication packets are a few KiB. russh itself accepts 256
+/// KiB and keeps a read buffer as large as the largest packet for the connection's life
+/// (russh 0.65.1 `src/cipher/mod.rs`, `read`: `buffer.buffer.resize(buffer.len + 4, 0)`, never
+/// shrunk), so one 250 KB SSH_MSG_IGNORE pinned ~250 KiB per connection. russh has no setting
+/// for it; this socket wrapper is where it can be bounded from outside.
+pub const MAX_PACKET: usize = 48 * 1024;
+
+// Room for every packet a client legitimately sends: channel data in the 32 KiB packets the
+// server announces (src/server.rs), plus header, padding and MAC.
+const _: () = assert!(MAX_PACKET >= 32 * 1024 + 1024);
+
+/// What a client that sent a packet over [`MAX_PACKET`] is told.
+pub const OVERSIZED_MESSAGE: &str = "packet too large (the limit is 48 KiB)";
+
+/// Sends the client a disconnect message saying why, and cuts the socket if the client has not
+/// closed it ~1 s later.
+/// Returns false if there is no session to send it through yet (during the handshake): the
+/// caller then fails the read at once.
+fn refuse_packet(ctl: &std::sync::Arc<ConnCtl>) -> bool {
+    let Some(handle) = ctl.handle.lock().ok().and_then(|g| g.clone()) else {
+        return false;
+    };
+    let Ok(rt) = tokio::runtime::Handle::try_current() else {
+        return false;
+    };
+    let ctl = std::sync::Arc::clone(ctl);
+    rt.spawn(async move {
+        let bye = handle.disconnect(
+            russh::Disconnect::ProtocolError,
+            OVERSIZED_MESSAGE.to_owned(),
+            String::new(),
+        );
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(1), bye).await;
+        // The client closes once it has read the message; cut the socket if it lingers.
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        ctl.kill();
+    });
+    true
+}
+
+/// The error a connection ends with when its client sends a packet over [`MAX_PACKET`].
+fn oversized_error() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        "packet larger than the server accepts",
+    )
+}
+
+impl<S: AsyncRead + Unpin> GuardedStream<S> {
+    /// After a refused packet: reads and discards what the client still sends until it closes
+    /// (EOF is passed on) or is cut. russh sees none of it. Closing a socket with unread input
+    /// sends a reset, which would make the client's kernel drop the goodbye it has not read yet.
+    fn drain(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let mut scratch = [0u8; 4096];
+        // Bounded per call; the kill timer bounds it in time.
+        for _ in 0..64 {
+            let mut rb = ReadBuf::new(&mut scratch);
+            match Pin::new(&mut self.inner).poll_read(cx, &mut rb) {
+                Poll::Ready(Ok(())) if rb.filled().is_empty() => return Poll::Ready(Ok(())),
+                Poll::Ready(Ok(())) => {
+                    let n = rb.filled().len() as u64;
+                    self.ctl.bytes_in.fetch_add(n, Ordering::Relaxed);
+                }
+                other => return other,
+            }
+        }
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
 impl<S: AsyncRead + Unpin> AsyncRead for GuardedStream<S> {
     fn poll_read(
         mut self: Pin<&mut Self>,
@@ -191,6 +267,18 @@ impl<S: AsyncRead + Unpin> AsyncRead for GuardedStream<S> {
         self.ctl.waker.register(cx.waker());
         if self.ctl.is_killed() {
             return Poll::Ready(Err(killed_error()));
+        }
+        // russh reads each packet's body with `read_exact` into a buffer of exactly its
+        // declared length: a read this large is a packet over the limit. None of it is read;
+        // the client is told why, then the connection ends and russh's buffer goes with it.
+        if buf.remaining() > MAX_PACKET
+            && !self.ctl.oversized.swap(true, Ordering::SeqCst)
+            && !refuse_packet(&self.ctl)
+        {
+            return Poll::Ready(Err(oversized_error()));
+        }
+        if self.ctl.oversized.load(Ordering::SeqCst) {
+            return self.drain(cx);
         }
         let before = buf.filled().len();
         let r = Pin::new(&mut self.inner).poll_read(cx, buf);
@@ -222,5 +310,15 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for GuardedStream<S> {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_refusal_names_the_limit() {
+        assert!(OVERSIZED_MESSAGE.contains(&format!("{} KiB", MAX_PACKET / 1024)));
     }
 }

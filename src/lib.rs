@@ -6,6 +6,7 @@
 //! resume itself comes from [`resume`] and is turned into sections by [`content`].
 
 pub mod activation;
+pub mod allocator;
 pub mod commands;
 pub mod config;
 pub mod conn;

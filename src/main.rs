@@ -352,6 +352,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let resume = Resume::load(&settings.resume_path)?;
     let (key, origin) = hostkey::load_or_create(&settings.host_key_path)?;
     let fingerprint = hostkey::fingerprint(&key);
+    resume_ssh::allocator::tune();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -103,7 +103,8 @@ pub fn run(path: &Path, tab: SectionId) -> anyhow::Result<()> {
         }
         let now = size();
         if now != tui.app().size {
-            tui.resize(now, &resume);
+            // The loop draws the next frame itself, whatever `resize` advises.
+            tui.resize(now, std::time::Instant::now());
         }
         let m = modified(path);
         if m != stamp {

@@ -20,8 +20,8 @@ use crate::content::SectionId;
 use crate::export::{json, markdown, plain, vcard};
 use crate::shared::Shared;
 use crate::terminal::Size;
-use crate::tui::Tui;
 use crate::tui::theme::ClientEnv;
+use crate::tui::{Redraw, Tui};
 
 /// Asks the client's terminal for a status report. The answer arrives as input, which lets the
 /// handler resolve a lone ESC (Esc key vs. a split sequence) and pick up a reloaded resume
@@ -496,16 +496,21 @@ impl Handler for Conn {
         _pix_height: u32,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let resume = self.shared.resume();
         let Some(chan) = find(&mut self.channels, channel) else {
             return Ok(());
         };
         let size = Size::clamped(col_width, row_height);
         match &mut chan.mode {
-            Mode::Tui(tui) => {
-                tui.resize(size, &resume);
-                self.pump(channel, session)
-            }
+            // The size is recorded; a frame is drawn at most once per interval (the rest go
+            // with the next frame), so a flood of window-changes costs a few frames.
+            Mode::Tui(tui) => match tui.resize(size, std::time::Instant::now()) {
+                Redraw::Now => self.pump(channel, session),
+                Redraw::AskTerminal => {
+                    session.data(channel, STATUS_QUERY)?;
+                    Ok(())
+                }
+                Redraw::Later => Ok(()),
+            },
             Mode::Setup => {
                 chan.pty = chan.pty.map(|_| size);
                 Ok(())

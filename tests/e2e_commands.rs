@@ -150,8 +150,8 @@ async fn unknown_commands_fail_with_status_2_on_stderr() {
     );
     assert_clean_end(&out, 2);
 
-    // A 100 KiB command: refused without echoing it back.
-    let huge = vec![b'a'; 100 * 1024];
+    // A 40 KiB command (inside the 48 KiB packet limit): refused without echoing it back.
+    let huge = vec![b'a'; 40 * 1024];
     let out = client.exec(&huge).await;
     assert_eq!(out.exit, Some(2));
     assert!(out.stdout.is_empty());
@@ -162,6 +162,21 @@ async fn unknown_commands_fail_with_status_2_on_stderr() {
         out.stderr.len()
     );
     assert_clean_end(&out, 2);
+
+    // 100 KiB is over the packet limit: the server reads none of it and ends that connection
+    // (telling the client why: tests/interop/ignore_flood.py checks the message).
+    let other = server.connect().await;
+    let out = other.exec(vec![b'a'; 100 * 1024]).await;
+    assert_eq!(out.exit, None, "{out:?}");
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out:?}");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !other.handle.is_closed() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "connection still open"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 
     // Near misses.
     for cmd in [

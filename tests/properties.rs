@@ -86,7 +86,9 @@ proptest! {
         for op in ops {
             match op {
                 Op::Bytes(b) => tui.input(&b, &resume),
-                Op::Resize(c, r) => tui.resize(Size::clamped(c, r), &resume),
+                Op::Resize(c, r) => {
+                    tui.resize(Size::clamped(c, r), std::time::Instant::now());
+                }
                 Op::Flush => tui.flush_input(&resume),
             }
             let dirty = tui.dirty(&resume);

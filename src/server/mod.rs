@@ -254,6 +254,7 @@ async fn connection(
         *lock(&ctl.handle) = None;
         match (result, ctl.end()) {
             (_, Some((reason, _))) => reason.label(),
+            _ if ctl.oversized.load(std::sync::atomic::Ordering::SeqCst) => "packet too large",
             (Ok(()), None) => "closed",
             (Err(e), None) if e.is_disconnect() => "closed",
             (Err(e), None) => {

@@ -35,15 +35,22 @@ impl InputParser {
         Self::default()
     }
 
-    /// Parses a packet, appending complete events to `out`.
+    /// Parses a packet, appending complete events to `out` (for tests and tools; the server
+    /// uses [`InputParser::feed_each`], which keeps nothing).
     pub fn feed(&mut self, bytes: &[u8], out: &mut Vec<Event>) {
+        self.feed_each(bytes, &mut |e| out.push(e));
+    }
+
+    /// Parses a packet, handing each complete event to `emit` as soon as it is parsed: a burst
+    /// of keys is never collected, so nothing grows with the packet's size.
+    pub fn feed_each(&mut self, bytes: &[u8], emit: &mut dyn FnMut(Event)) {
         for &b in bytes {
             if let Some(paste) = &mut self.paste {
                 if b == PASTE_END[paste.end_matched] {
                     paste.end_matched += 1;
                     if paste.end_matched == PASTE_END.len() {
                         let text = String::from_utf8_lossy(&paste.text).into_owned();
-                        out.push(Event::Paste(text));
+                        emit(Event::Paste(text));
                         self.paste = None;
                     }
                 } else {
@@ -61,7 +68,7 @@ impl InputParser {
             if self.buf == [0x1b] && b == 0x1b {
                 // A pending lone ESC followed by a new sequence (often the terminal's answer to
                 // the status query): the first ESC was the Esc key.
-                out.push(Event::Key(KeyEvent::new(KeyCode::Esc)));
+                emit(Event::Key(KeyEvent::new(KeyCode::Esc)));
                 continue;
             }
             self.buf.push(b);
@@ -88,7 +95,7 @@ impl InputParser {
                 .unwrap_or_else(|_| Err(std::io::Error::other("parser panicked")));
             match parsed {
                 Ok(Some(ev)) => {
-                    out.push(ev);
+                    emit(ev);
                     self.buf.clear();
                 }
                 Ok(None) => {}
@@ -100,7 +107,7 @@ impl InputParser {
                     let refeed = self.buf.len() > 1 && !in_sequence;
                     self.buf.clear();
                     if refeed {
-                        self.feed(&[b], out);
+                        self.feed_each(&[b], emit);
                     }
                 }
             }
@@ -115,8 +122,13 @@ impl InputParser {
     /// Resolves what is pending after a pause: a lone ESC is the Esc key; an unfinished sequence
     /// is dropped. An open paste stays open.
     pub fn flush(&mut self, out: &mut Vec<Event>) {
+        self.flush_each(&mut |e| out.push(e));
+    }
+
+    /// [`InputParser::flush`], handing the event (if any) to `emit`.
+    pub fn flush_each(&mut self, emit: &mut dyn FnMut(Event)) {
         if self.buf == [0x1b] {
-            out.push(Event::Key(KeyEvent::new(KeyCode::Esc)));
+            emit(Event::Key(KeyEvent::new(KeyCode::Esc)));
         }
         self.buf.clear();
     }

@@ -5,13 +5,14 @@
 //! encodes the difference, so an idle session holds no frame buffers at all.
 
 pub mod app;
+pub mod frames;
 pub mod input;
+pub mod pacing;
 pub mod theme;
 pub mod view;
 
-use std::cell::RefCell;
-use std::rc::Rc;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
+use std::time::Instant;
 
 use ratatui::buffer::Buffer;
 
@@ -19,7 +20,10 @@ use crate::content::SectionId;
 use crate::resume::Resume;
 use crate::terminal::{self, Size};
 use app::{App, Ctx};
+use frames::From;
 use input::InputParser;
+use pacing::ResizePacer;
+pub use pacing::{RESIZE_FRAME_INTERVAL, Redraw};
 use theme::{Capabilities, Theme};
 use view::ViewCtx;
 
@@ -36,37 +40,13 @@ pub struct Tui {
     parser: InputParser,
     caps: Capabilities,
     shown: Option<Shown>,
-    events: Vec<terminput::Event>,
+    /// The latest size the client declared, not laid out yet.
+    pending_size: Option<Size>,
+    /// How often size changes get a frame.
+    pacer: ResizePacer,
     /// Layout numbers for the current size and resume (the resume is kept so its address cannot
     /// be reused by another while cached).
     geometry: Option<(Size, Arc<Resume>, view::Geometry)>,
-}
-
-/// What the client's screen showed before an update, as far as the frame cache is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum From {
-    /// Nothing yet: the first frame (screen set-up included).
-    Nothing,
-    /// Another size: a full redraw.
-    Other,
-    /// This state, same size and resume: a diff.
-    Same(App),
-    /// A state drawn from an older resume.
-    Uncacheable,
-}
-
-/// Cached update bytes: (resume, (capabilities, from, to), bytes). The `Weak` pins the resume's
-/// address so no other resume can be mistaken for it.
-type FrameCache = Vec<(Weak<Resume>, (Capabilities, From, App), Rc<[u8]>)>;
-
-/// Updates kept per thread (most recently used last).
-const FRAME_CACHE_ENTRIES: usize = 64;
-
-thread_local! {
-    static FRAMES: RefCell<FrameCache> = const { RefCell::new(Vec::new()) };
-
-    /// Scratch frames reused by every session on this thread.
-    static SCRATCH: RefCell<(Buffer, Buffer)> = RefCell::new((Buffer::default(), Buffer::default()));
 }
 
 impl Tui {
@@ -76,7 +56,8 @@ impl Tui {
             parser: InputParser::new(),
             caps,
             shown: None,
-            events: Vec::new(),
+            pending_size: None,
+            pacer: ResizePacer::default(),
             geometry: None,
         }
     }
@@ -98,48 +79,11 @@ impl Tui {
         }
     }
 
-    /// Feeds client bytes through the parser into the app.
-    pub fn input(&mut self, bytes: &[u8], resume: &Arc<Resume>) {
-        let mut events = std::mem::take(&mut self.events);
-        self.parser.feed(bytes, &mut events);
-        self.apply(&mut events, resume);
-        self.events = events;
-    }
-
-    /// Whether an ambiguous lone ESC waits for more bytes (arm a short timer, then call
-    /// [`Tui::flush_input`]).
-    pub fn input_pending(&self) -> bool {
-        self.parser.has_pending()
-    }
-
-    /// Resolves pending input after a pause (a lone ESC becomes the Esc key).
-    pub fn flush_input(&mut self, resume: &Arc<Resume>) {
-        let mut events = std::mem::take(&mut self.events);
-        self.parser.flush(&mut events);
-        self.apply(&mut events, resume);
-        self.events = events;
-    }
-
-    fn apply(&mut self, events: &mut Vec<terminput::Event>, resume: &Arc<Resume>) {
-        if events.is_empty() {
+    /// Lays out a recorded size change (once, however many arrived since the last time).
+    fn settle_size(&mut self, resume: &Arc<Resume>) {
+        let Some(size) = self.pending_size.take() else {
             return;
-        }
-        let geometry = self.geometry(resume);
-        let ctx = Ctx {
-            resume,
-            unicode: self.caps.unicode,
-            geometry: &geometry,
         };
-        for ev in events.drain(..) {
-            if self.app.quit {
-                break;
-            }
-            self.app.update(&ev, &ctx);
-        }
-    }
-
-    /// The client's terminal changed size.
-    pub fn resize(&mut self, size: Size, resume: &Arc<Resume>) {
         self.app.size = size;
         let geometry = self.geometry(resume);
         let ctx = Ctx {
@@ -150,8 +94,59 @@ impl Tui {
         self.app.resize(size, &ctx);
     }
 
+    /// Feeds client bytes through the parser into the app, one event at a time: nothing is
+    /// collected, so a burst of keys leaves no buffer behind.
+    pub fn input(&mut self, bytes: &[u8], resume: &Arc<Resume>) {
+        self.pacer.input();
+        self.settle_size(resume);
+        let geometry = self.geometry(resume);
+        let ctx = Ctx {
+            resume,
+            unicode: self.caps.unicode,
+            geometry: &geometry,
+        };
+        let Tui { parser, app, .. } = self;
+        parser.feed_each(bytes, &mut |ev| {
+            if !app.quit {
+                app.update(&ev, &ctx);
+            }
+        });
+    }
+
+    /// Whether an ambiguous lone ESC waits for more bytes (arm a short timer, then call
+    /// [`Tui::flush_input`]).
+    pub fn input_pending(&self) -> bool {
+        self.parser.has_pending()
+    }
+
+    /// Resolves pending input after a pause (a lone ESC becomes the Esc key).
+    pub fn flush_input(&mut self, resume: &Arc<Resume>) {
+        self.settle_size(resume);
+        let geometry = self.geometry(resume);
+        let ctx = Ctx {
+            resume,
+            unicode: self.caps.unicode,
+            geometry: &geometry,
+        };
+        let Tui { parser, app, .. } = self;
+        parser.flush_each(&mut |ev| {
+            if !app.quit {
+                app.update(&ev, &ctx);
+            }
+        });
+    }
+
+    /// The client's terminal changed size: the size is recorded and laid out when it is next
+    /// needed (a frame, or input). Says whether to draw now: at most one frame per
+    /// [`RESIZE_FRAME_INTERVAL`] answers size changes, so a flood of them costs a few frames.
+    pub fn resize(&mut self, size: Size, now: Instant) -> Redraw {
+        self.pending_size = Some(size);
+        self.pacer.resized(now)
+    }
+
     /// A new resume was loaded: keep the tab, clamp scroll positions.
     pub fn reload(&mut self, resume: &Arc<Resume>) {
+        self.settle_size(resume);
         let geometry = self.geometry(resume);
         let ctx = Ctx {
             resume,
@@ -165,20 +160,24 @@ impl Tui {
         self.app.quit
     }
 
-    /// Whether the screen differs from what the client was last sent.
+    /// Whether the screen may differ from what the client was last sent (a recorded size
+    /// change counts until it is laid out).
     pub fn dirty(&self, resume: &Arc<Resume>) -> bool {
         match &self.shown {
             None => true,
-            Some(s) => s.app != self.app || !Arc::ptr_eq(&s.resume, resume),
+            Some(s) => {
+                self.pending_size.is_some() || s.app != self.app || !Arc::ptr_eq(&s.resume, resume)
+            }
         }
     }
 
     /// Appends the bytes that bring the client's screen up to date (nothing if it is).
     ///
     /// The bytes depend only on (resume, capabilities, what the client shows, the new state), so
-    /// they are cached per thread: the first frame at a common size, or a common tab switch, is
-    /// rendered once and then copied for every visitor.
+    /// they are cached per thread (see [`frames`]): the first frame at a common size, or a
+    /// common tab switch, is rendered once and then copied for every visitor.
     pub fn frame(&mut self, resume: &Arc<Resume>, out: &mut Vec<u8>) {
+        self.settle_size(resume);
         if !self.dirty(resume) {
             return;
         }
@@ -190,31 +189,12 @@ impl Tui {
             Some(_) => From::Uncacheable,
         };
         let key = (self.caps, from, self.app);
-        let cached = FRAMES.with(|c| {
-            let mut c = c.borrow_mut();
-            let i = c
-                .iter()
-                .position(|(r, k, _)| k == &key && std::ptr::eq(r.as_ptr(), Arc::as_ptr(resume)))?;
-            let entry = c.remove(i);
-            let bytes = Rc::clone(&entry.2);
-            c.push(entry);
-            Some(bytes)
-        });
-        match cached {
+        match frames::lookup(resume, &key) {
             Some(bytes) => out.extend_from_slice(&bytes),
             None => {
                 let start = out.len();
                 self.render_update(resume, out);
-                if from != From::Uncacheable {
-                    let bytes: Rc<[u8]> = Rc::from(&out[start..]);
-                    FRAMES.with(|c| {
-                        let mut c = c.borrow_mut();
-                        if c.len() >= FRAME_CACHE_ENTRIES {
-                            c.remove(0);
-                        }
-                        c.push((Arc::downgrade(resume), key, bytes));
-                    });
-                }
+                frames::store(resume, key, &out[start..]);
             }
         }
         self.shown = Some(Shown {
@@ -225,15 +205,8 @@ impl Tui {
 
     /// Renders the previous and the new frame into the scratch buffers and encodes the change.
     fn render_update(&self, resume: &Arc<Resume>, out: &mut Vec<u8>) {
-        let rect = self.app.size.rect();
-        SCRATCH.with(|cell| {
-            let mut guard = cell.borrow_mut();
-            let (prev, next) = &mut *guard;
-            next.resize(rect);
-            next.reset();
+        frames::with_scratch(self.app.size.rect(), |prev, next| {
             self.draw(&self.app, resume, next);
-            prev.resize(rect);
-            prev.reset();
             match &self.shown {
                 Some(shown) if shown.app.size == self.app.size => {
                     self.draw(&shown.app, &shown.resume, prev);
@@ -308,6 +281,37 @@ mod tests {
             rest = &rest[end..];
         }
         out
+    }
+
+    #[test]
+    fn a_flood_of_sizes_is_laid_out_once_at_the_latest_size() {
+        let resume = Arc::new(
+            Resume::parse(include_str!("../../resume.toml"), std::path::Path::new("r")).unwrap(),
+        );
+        let mut tui = Tui::new(
+            SectionId::Experience,
+            Size::new(100, 30),
+            Capabilities::default(),
+        );
+        let mut out = Vec::new();
+        tui.frame(&resume, &mut out);
+        let t0 = Instant::now();
+        assert_eq!(tui.resize(Size::new(90, 28), t0), Redraw::Now);
+        assert_eq!(tui.resize(Size::new(91, 28), t0), Redraw::AskTerminal);
+        for cols in 40..200 {
+            assert_eq!(tui.resize(Size::new(cols, 30), t0), Redraw::Later);
+        }
+        assert_eq!(
+            tui.app().size,
+            Size::new(100, 30),
+            "laid out before a frame"
+        );
+        assert!(tui.dirty(&resume));
+        out.clear();
+        tui.frame(&resume, &mut out);
+        assert_eq!(tui.app().size, Size::new(199, 30));
+        assert!(out.starts_with(terminal::CLEAR), "a full redraw");
+        assert!(!tui.dirty(&resume));
     }
 
     #[test]
