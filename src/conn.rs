@@ -19,6 +19,8 @@ pub enum EndReason {
     Idle,
     MaxDuration,
     Shutdown,
+    /// A per-connection budget ran out.
+    OverBudget(crate::budget::Kind),
 }
 
 impl EndReason {
@@ -29,6 +31,7 @@ impl EndReason {
             EndReason::Idle => "idle timeout",
             EndReason::MaxDuration => "session time limit",
             EndReason::Shutdown => "server shutdown",
+            EndReason::OverBudget(k) => k.label(),
         }
     }
 
@@ -41,6 +44,7 @@ impl EndReason {
             }
             EndReason::MaxDuration => "This session reached its time limit. Reconnect any time.",
             EndReason::Shutdown => "The server is restarting. Please reconnect in a moment.",
+            EndReason::OverBudget(k) => k.message(),
         }
     }
 }
@@ -74,6 +78,8 @@ pub struct ConnCtl {
     pub tui: Mutex<Option<(ChannelId, Handle)>>,
     /// Filled in by the handler, logged when the connection ends.
     pub summary: Mutex<Summary>,
+    /// What the connection may still spend, and what it did.
+    pub budget: std::sync::Arc<crate::budget::Budget>,
 }
 
 impl Default for ConnCtl {
@@ -91,6 +97,7 @@ impl Default for ConnCtl {
             handle: Mutex::new(None),
             tui: Mutex::new(None),
             summary: Mutex::new(Summary::default()),
+            budget: Default::default(),
         }
     }
 }

@@ -5,18 +5,21 @@
 //! the SSH channel ([`session`]). The [`server`] accepts connections and enforces limits; the
 //! resume itself comes from [`resume`] and is turned into sections by [`content`].
 
+pub mod budget;
 pub mod commands;
 pub mod config;
 pub mod conn;
 pub mod content;
 pub mod export;
 pub mod hostkey;
+pub mod logging;
 pub mod metrics;
 pub mod preview;
 pub mod proxy;
 pub mod reload;
 pub mod render;
 pub mod resume;
+pub mod sanitize;
 pub mod server;
 pub mod session;
 pub mod shared;

@@ -15,7 +15,7 @@ use std::time::Duration;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use russh::keys::{Algorithm, PrivateKey};
 use russh::server::Config;
-use russh::{Preferred, SshId, cipher, compression, kex, mac};
+use russh::{Disconnect, Preferred, SshId, cipher, compression, kex, mac};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
@@ -435,6 +435,7 @@ async fn connection(
     }
     let ctl = Arc::new(ConnCtl::default());
     let id = shared.register(Arc::clone(&ctl));
+    let _tracked = crate::logging::russh::track(id, Arc::clone(&ctl.budget));
     let span = tracing::info_span!("conn", id, peer = %shared.log_ip.show(peer));
     let run = async {
         let handler = Conn::new(Arc::clone(&shared), Arc::clone(&ctl), span.clone());
@@ -453,7 +454,7 @@ async fn connection(
         if let Ok(mut g) = ctl.handle.lock() {
             *g = Some(session.handle());
         }
-        let result = session.await;
+        let result = over_budget(&shared, &ctl, session).await;
         if let Ok(mut g) = ctl.handle.lock() {
             *g = None;
         }
@@ -474,6 +475,7 @@ async fn connection(
     let summary = ctl.summary.lock().map(|s| s.clone()).unwrap_or_default();
     let duration_ms = started.elapsed().as_millis() as u64;
     let bytes_in = ctl.bytes_in.load(std::sync::atomic::Ordering::Relaxed);
+    let counts = ctl.budget.counts();
     span.in_scope(|| {
         if probe {
             tracing::debug!(how, duration_ms, "health check (PROXY LOCAL) ended");
@@ -487,6 +489,13 @@ async fn connection(
                 duration_ms,
                 bytes_out,
                 bytes_in,
+                requests = counts.requests,
+                window_changes = counts.window_changes,
+                refused = counts.refused_total,
+                refused_kinds = %counts.refused,
+                russh_warnings = counts.russh_events,
+                rekeys = counts.rekeys,
+                log_suppressed = counts.log_suppressed,
                 "connection ended"
             )
         }
@@ -502,6 +511,35 @@ async fn connection(
         }
     }
     shared.unregister(id);
+}
+
+/// Runs the session; when a budget trips (in the handler or in the russh log filter), tells
+/// the client why and disconnects it, cutting the socket if it lingers.
+async fn over_budget<F>(shared: &Shared, ctl: &Arc<ConnCtl>, session: F) -> F::Output
+where
+    F: std::future::Future,
+{
+    tokio::pin!(session);
+    tokio::select! {
+        r = &mut session => return r,
+        _ = ctl.budget.notify.notified() => {}
+    }
+    if let Some(kind) = ctl.budget.tripped() {
+        let why = EndReason::OverBudget(kind);
+        shared.begin_end(ctl, why, std::time::Instant::now() + END_NOTICE);
+        let handle = ctl.handle.lock().ok().and_then(|g| g.clone());
+        if let Some(h) = handle {
+            // Waits at most until the sweep cuts the socket.
+            let _ = h
+                .disconnect(
+                    Disconnect::ByApplication,
+                    why.message().to_owned(),
+                    String::new(),
+                )
+                .await;
+        }
+    }
+    session.await
 }
 
 /// How long a client gets to leave after being told its session ends.
