@@ -458,8 +458,12 @@ async fn connection(
         if let Ok(mut g) = ctl.handle.lock() {
             *g = None;
         }
-        match (result, ctl.end()) {
-            (_, Some((reason, _))) => reason.label(),
+        let ended = ctl
+            .end()
+            .map(|(reason, _)| reason)
+            .or_else(|| ctl.budget.tripped().map(EndReason::OverBudget));
+        match (result, ended) {
+            (_, Some(reason)) => reason.label(),
             (Ok(()), None) => "closed",
             (Err(e), None) if e.is_disconnect() => "closed",
             (Err(e), None) => {

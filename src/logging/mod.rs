@@ -49,7 +49,12 @@ pub fn init(format: Format) -> WorkerGuard {
     });
     let spec = std::env::var("RESUME_SSH_LOG").unwrap_or_else(|_| DEFAULT_FILTER.to_owned());
     let mut filter = EnvFilter::try_new(&spec).unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
-    if !spec.contains("russh")
+    // The rekey budget needs russh's info lines even when the operator asks for less.
+    let quieter = filter
+        .max_level_hint()
+        .is_some_and(|h| h < tracing::level_filters::LevelFilter::INFO);
+    if quieter
+        && !spec.contains("russh")
         && let Ok(d) = "russh=info".parse()
     {
         filter = filter.add_directive(d);
