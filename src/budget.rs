@@ -145,6 +145,7 @@ pub struct Budget {
     resize_rate: DefaultDirectRateLimiter,
     rekey_rate: DefaultDirectRateLimiter,
     tripped: AtomicU8,
+    conn_id: std::sync::atomic::AtomicU64,
     /// Woken once when a budget trips.
     pub notify: tokio::sync::Notify,
 }
@@ -173,6 +174,7 @@ impl Default for Budget {
                 Quota::per_minute(nz(REKEYS_PER_MINUTE)).allow_burst(nz(REKEYS_BURST)),
             ),
             tripped: AtomicU8::new(0),
+            conn_id: std::sync::atomic::AtomicU64::new(0),
             notify: tokio::sync::Notify::new(),
         }
     }
@@ -183,6 +185,15 @@ fn bump(c: &AtomicU32) -> u32 {
 }
 
 impl Budget {
+    /// The connection's id, for log lines written outside its span.
+    pub fn conn_id(&self) -> u64 {
+        self.conn_id.load(Ordering::Relaxed)
+    }
+
+    pub fn set_conn_id(&self, id: u64) {
+        self.conn_id.store(id, Ordering::Relaxed);
+    }
+
     /// The budget that tripped, if one did.
     pub fn tripped(&self) -> Option<Kind> {
         Kind::from_code(self.tripped.load(Ordering::SeqCst))

@@ -159,15 +159,35 @@ impl ConnCtl {
     }
 }
 
-/// A socket that counts bytes and can be cut from outside through [`ConnCtl::kill`].
+/// A socket that counts bytes and can be cut from outside through [`ConnCtl::kill`]. It also
+/// tells the russh log filter which task runs this connection's session (the first task that
+/// reads from it), so russh's lines are charged to this connection.
 pub struct GuardedStream<S> {
     inner: S,
     ctl: std::sync::Arc<ConnCtl>,
+    task: Option<(tokio::task::Id, crate::logging::russh::TaskTracked)>,
 }
 
 impl<S> GuardedStream<S> {
     pub fn new(inner: S, ctl: std::sync::Arc<ConnCtl>) -> Self {
-        GuardedStream { inner, ctl }
+        GuardedStream {
+            inner,
+            ctl,
+            task: None,
+        }
+    }
+
+    fn track_task(&mut self) {
+        let Some(id) = tokio::task::try_id() else {
+            return;
+        };
+        if self.task.as_ref().is_some_and(|(t, _)| *t == id) {
+            return;
+        }
+        // A new task (russh hands the socket from the handshake to the session task): drop
+        // the old entry first, then track this one.
+        self.task = None;
+        self.task = Some((id, crate::logging::russh::track_task(&self.ctl.budget)));
     }
 }
 
@@ -185,6 +205,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for GuardedStream<S> {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
         self.ctl.waker.register(cx.waker());
+        self.track_task();
         if self.ctl.is_killed() {
             return Poll::Ready(Err(killed_error()));
         }

@@ -435,6 +435,7 @@ async fn connection(
     }
     let ctl = Arc::new(ConnCtl::default());
     let id = shared.register(Arc::clone(&ctl));
+    ctl.budget.set_conn_id(id);
     let _tracked = crate::logging::russh::track(id, Arc::clone(&ctl.budget));
     let span = tracing::info_span!("conn", id, peer = %shared.log_ip.show(peer));
     let run = async {

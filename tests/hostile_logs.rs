@@ -412,3 +412,49 @@ async fn a_stuck_log_reader_never_stalls_serving() {
         .unwrap_or(0);
     assert!(dropped > 0, "{metrics}");
 }
+
+/// A window-change flood far past anything a person dragging a window sends (20,000 at once)
+/// ends in a disconnect with the reason; the 2,000 a long drag may send do not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn window_change_flood_hits_its_budget() {
+    let server = Server::start(&[], true);
+    let (h, said) = connect_bye(server.addr).await;
+    let ch = h.channel_open_session().await.expect("session channel");
+    ch.request_pty(false, "xterm", 80, 24, 0, 0, &[])
+        .await
+        .unwrap();
+    ch.request_shell(false).await.unwrap();
+    let t0 = Instant::now();
+    let mut sent = 0u32;
+    for i in 0..20_000u32 {
+        if h.is_closed() || t0.elapsed() > Duration::from_secs(20) {
+            break;
+        }
+        if ch
+            .window_change(40 + i % 200, 10 + i % 100, 0, 0)
+            .await
+            .is_err()
+        {
+            break;
+        }
+        sent += 1;
+        if sent == 2000 {
+            // A long drag's worth: still connected.
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            assert!(!h.is_closed(), "disconnected after 2,000 window-changes");
+        }
+    }
+    let t1 = Instant::now();
+    while !h.is_closed() && t1.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let said = said.lock().unwrap().clone();
+    assert!(
+        said.as_deref()
+            .is_some_and(|m| m.contains("Too many window-size changes")),
+        "told {said:?} after {sent} window-changes"
+    );
+    server.wait_log("connection ended", Duration::from_secs(5));
+    let summary = lines_with(&server.log_text(), "connection ended").join("\n");
+    assert!(summary.contains("how=\"window_changes\""), "{summary}");
+}

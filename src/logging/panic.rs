@@ -50,3 +50,64 @@ pub fn install_hook() {
         }
     }));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// Captures what the hook logs on this thread.
+    fn logged(f: impl FnOnce()) -> String {
+        let buf = Arc::new(Mutex::new(Vec::<u8>::new()));
+        let sink = Arc::clone(&buf);
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || Sink(Arc::clone(&sink)))
+            .finish();
+        tracing::subscriber::with_default(subscriber, f);
+        let bytes = buf.lock().map(|g| g.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Sink {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            if let Ok(mut g) = self.0.lock() {
+                g.extend_from_slice(b);
+            }
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_contained_panic_is_logged_as_contained_and_others_as_closing() {
+        install_hook();
+        let text = logged(|| {
+            let r = contained("input sequence dropped, session continues", || {
+                panic!("parser bug \x1b[2J\nforged")
+            });
+            assert!(r.is_err());
+        });
+        assert!(
+            text.contains("panic contained: input sequence dropped, session continues"),
+            "{text}"
+        );
+        assert!(!text.contains("is closed"), "{text}");
+        assert!(!text.contains('\x1b'), "{text}");
+        assert_eq!(text.lines().count(), 1, "{text}");
+        // The flag does not outlive the contained call.
+        let text = logged(|| {
+            let r = std::panic::catch_unwind(|| panic!("elsewhere"));
+            assert!(r.is_err());
+        });
+        assert!(
+            text.contains("the connection it happened in is closed"),
+            "{text}"
+        );
+        let _ = std::panic::take_hook();
+    }
+}

@@ -3,7 +3,9 @@
 //! bad message, so a client could write the server's log at will.
 //!
 //! Every russh event (they come through tracing-log's bridge) is counted against its
-//! connection's [`Budget`] (found through the `conn` span it happens in); the first few of a
+//! connection's [`Budget`], found through the `conn` span it happens in or, since russh runs
+//! each session in a task of its own that carries no span, through the tokio task that polls
+//! the connection's socket ([`track_task`], called by the socket wrapper); the first few of a
 //! connection are written again, cleaned and cut short, at WARN at most; the rest only count.
 //! russh's "Client has initiated re-key" line is how the rekey budget learns of re-keys: russh
 //! has no hook for them. Debug and trace lines (only on when an operator asks) are passed on
@@ -38,6 +40,33 @@ const REKEY_MESSAGE: &str = "Client has initiated re-key";
 fn tracked() -> &'static Mutex<HashMap<u64, Arc<Budget>>> {
     static T: OnceLock<Mutex<HashMap<u64, Arc<Budget>>>> = OnceLock::new();
     T.get_or_init(Default::default)
+}
+
+/// Budgets by the tokio task that runs the connection's russh session.
+fn tasks() -> &'static Mutex<HashMap<tokio::task::Id, Arc<Budget>>> {
+    static T: OnceLock<Mutex<HashMap<tokio::task::Id, Arc<Budget>>>> = OnceLock::new();
+    T.get_or_init(Default::default)
+}
+
+/// Keeps a task's budget known to the layer until dropped.
+pub struct TaskTracked(Option<tokio::task::Id>);
+
+/// Charges russh events logged from the current tokio task to `budget` (until the guard is
+/// dropped). Outside a task, nothing is tracked.
+pub fn track_task(budget: &Arc<Budget>) -> TaskTracked {
+    let id = tokio::task::try_id();
+    if let (Some(id), Ok(mut m)) = (id, tasks().lock()) {
+        m.insert(id, Arc::clone(budget));
+    }
+    TaskTracked(id)
+}
+
+impl Drop for TaskTracked {
+    fn drop(&mut self) {
+        if let (Some(id), Ok(mut m)) = (self.0, tasks().lock()) {
+            m.remove(&id);
+        }
+    }
 }
 
 /// Keeps a connection's budget known to the layer until dropped.
@@ -121,13 +150,15 @@ impl<L> RusshGuard<L> {
     where
         S: Subscriber + for<'a> LookupSpan<'a>,
     {
-        let scope = ctx.event_scope(event)?;
-        for span in scope {
-            if let Some(b) = span.extensions().get::<SpanBudget>() {
-                return Some(Arc::clone(&b.0));
+        if let Some(scope) = ctx.event_scope(event) {
+            for span in scope {
+                if let Some(b) = span.extensions().get::<SpanBudget>() {
+                    return Some(Arc::clone(&b.0));
+                }
             }
         }
-        None
+        let id = tokio::task::try_id()?;
+        tasks().lock().ok()?.get(&id).cloned()
     }
 
     /// Counts a russh event and writes a cleaned copy if its budget allows.
@@ -159,7 +190,9 @@ impl<L> RusshGuard<L> {
                 "info"
             });
         }
-        let verdict = match Self::budget_of(event, ctx) {
+        let budget = Self::budget_of(event, ctx);
+        let conn = budget.as_ref().map(|b| b.conn_id()).unwrap_or(0);
+        let verdict = match budget {
             Some(b) if rekey => b.rekey(),
             Some(b) => b.russh_event(),
             None => {
@@ -175,11 +208,11 @@ impl<L> RusshGuard<L> {
             return;
         }
         if level == Level::INFO {
-            tracing::info!(target: "resume_ssh::russh", from, "russh: {msg}");
+            tracing::info!(target: "resume_ssh::russh", conn, from, "russh: {msg}");
         } else {
             // russh's ERROR lines are a client's doing (unsolicited replies, bad requests):
             // not the server's errors.
-            tracing::warn!(target: "resume_ssh::russh", from, "russh: {msg}");
+            tracing::warn!(target: "resume_ssh::russh", conn, from, "russh: {msg}");
         }
     }
 }
