@@ -24,7 +24,7 @@ pub const REQUESTS_BURST: u32 = 1000;
 pub const REQUESTS_PER_SECOND: u32 = 50;
 /// Window-changes: a burst (a long window drag sends hundreds), then per second.
 pub const RESIZES_BURST: u32 = 5000;
-pub const RESIZES_PER_SECOND: u32 = 500;
+pub const RESIZES_PER_SECOND: u32 = 100;
 /// Key re-exchanges started by the client: a burst, then per minute.
 pub const REKEYS_BURST: u32 = 6;
 pub const REKEYS_PER_MINUTE: u32 = 3;

@@ -424,17 +424,21 @@ async fn window_change_flood_hits_its_budget() {
         .await
         .unwrap();
     ch.request_shell(false).await.unwrap();
+    // Read (and discard) what the server draws: an unread channel stalls the client.
+    let (mut rx, ch) = ch.split();
+    tokio::spawn(async move { while rx.wait().await.is_some() {} });
     let t0 = Instant::now();
     let mut sent = 0u32;
     for i in 0..20_000u32 {
         if h.is_closed() || t0.elapsed() > Duration::from_secs(20) {
             break;
         }
-        if ch
-            .window_change(40 + i % 200, 10 + i % 100, 0, 0)
-            .await
-            .is_err()
-        {
+        let sent_one = tokio::time::timeout(
+            Duration::from_secs(2),
+            ch.window_change(40 + i % 200, 10 + i % 100, 0, 0),
+        )
+        .await;
+        if !matches!(sent_one, Ok(Ok(()))) {
             break;
         }
         sent += 1;
@@ -444,8 +448,9 @@ async fn window_change_flood_hits_its_budget() {
             assert!(!h.is_closed(), "disconnected after 2,000 window-changes");
         }
     }
+    // The server may still be working through what the socket holds (a debug build is slow).
     let t1 = Instant::now();
-    while !h.is_closed() && t1.elapsed() < Duration::from_secs(5) {
+    while !h.is_closed() && t1.elapsed() < Duration::from_secs(30) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let said = said.lock().unwrap().clone();
