@@ -252,6 +252,11 @@ async fn refused_request_flood_is_bounded_counted_and_disconnected() {
     server.wait_log("connection ended", Duration::from_secs(5));
     let log = server.log_text();
     let conn_lines = lines_with(&log, "conn{");
+    eprintln!(
+        "refused flood: {sent} requests sent, {} log lines, {} bytes of log",
+        conn_lines.len(),
+        log.len()
+    );
     assert!(
         conn_lines.len() <= 10,
         "{} log lines for one connection after {sent} refused requests:\n{}",
@@ -411,6 +416,14 @@ async fn a_stuck_log_reader_never_stalls_serving() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
     assert!(dropped > 0, "{metrics}");
+    let mut sorted = lat.clone();
+    sorted.sort();
+    eprintln!(
+        "stuck log reader: {} of 30 bystander keys answered, p50 {:?}, max {:?}; {dropped} lines dropped",
+        lat.len(),
+        sorted[sorted.len() / 2],
+        sorted[sorted.len() - 1]
+    );
 }
 
 /// A window-change flood far past anything a person dragging a window sends (20,000 at once)
