@@ -1,6 +1,7 @@
 //! The russh handler for one connection: anonymous auth, session channels, PTY, shell/exec, and
 //! the bridge from channel data to the TUI and from the TUI back to the channel. What an exec
-//! command prints is [`exec`]'s; which env requests are kept is [`env`]'s. Every request spends
+//! command prints is [`exec`]'s; which env requests are kept is [`env`]'s; starting and pumping
+//! a channel's output is `output`'s. Every request spends
 //! from the connection's [`crate::budget`]; refused ones are logged only while its log budget
 //! lasts, and a client over a budget is disconnected with the reason.
 //!
@@ -10,53 +11,27 @@
 //! again the latest state is drawn once. A client that stops reading costs at most one frame.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 pub mod env;
 pub mod exec;
+mod output;
 
 use russh::server::{Auth, Handler, Msg, Session};
 use russh::{Channel, ChannelId, Disconnect, MethodKind, MethodSet, Pty, Sig};
 
+use self::output::{Chan, Mode, find};
 use crate::budget::{Refused, Verdict};
 use crate::commands::Command;
 use crate::conn::ConnCtl;
-use crate::content::SectionId;
 use crate::sanitize;
 use crate::shared::Shared;
 use crate::terminal::Size;
-use crate::tui::Tui;
 use crate::tui::theme::ClientEnv;
 
 /// Asks the client's terminal for a status report. The answer arrives as input, which lets the
 /// handler resolve a lone ESC (Esc key vs. a split sequence) and pick up a reloaded resume
 /// without any timer.
 pub const STATUS_QUERY: &[u8] = b"\x1b[5n";
-
-/// What one session channel is doing.
-enum Mode {
-    /// Opened; waiting for pty/env/shell/exec.
-    Setup,
-    /// Showing the TUI.
-    Tui(Box<Tui>),
-    /// Printed its output; waiting for it to drain before exit-status, EOF and close.
-    Draining {
-        exit: u32,
-    },
-    Done,
-}
-
-struct Chan {
-    id: ChannelId,
-    pty: Option<Size>,
-    env: ClientEnv,
-    env_count: usize,
-    mode: Mode,
-}
-
-fn find(channels: &mut [Chan], id: ChannelId) -> Option<&mut Chan> {
-    channels.iter_mut().find(|c| c.id == id)
-}
 
 /// The handler of one connection.
 pub struct Conn {
@@ -108,139 +83,6 @@ impl Conn {
             self.span.in_scope(what);
         }
         self.over(verdict, session)
-    }
-
-    /// Starts what a shell or exec request asked for.
-    fn start(
-        &mut self,
-        id: ChannelId,
-        cmd: Command,
-        session: &mut Session,
-    ) -> Result<(), SessionError> {
-        let resume = self.shared.resume();
-        let Some(chan) = find(&mut self.channels, id) else {
-            return Ok(());
-        };
-        if !matches!(chan.mode, Mode::Setup) {
-            return Ok(());
-        }
-        let pty = chan.pty;
-        let tab = match (&cmd, pty) {
-            (Command::Default, Some(_)) => Some(SectionId::About),
-            (Command::Section(s), Some(_)) => Some(*s),
-            _ => None,
-        };
-        if let (Some(tab), Some(size)) = (tab, pty) {
-            if chan.env.term.as_deref() == Some("dumb") {
-                tracing::debug!("TERM=dumb: drawing without colour or attributes");
-            }
-            let tui = Tui::new(tab, size, chan.env.capabilities());
-            chan.mode = Mode::Tui(Box::new(tui));
-            if let Ok(mut g) = self.ctl.tui.lock() {
-                *g = Some((id, session.handle()));
-            }
-            let term = chan.env.term.clone().unwrap_or_default();
-            self.span.in_scope(|| {
-                tracing::debug!(kind = "tui", section = tab.slug(), cols = size.cols, rows = size.rows, term = %term, "session started")
-            });
-            self.ctl.note(|s| {
-                s.command = format!("tui:{}", tab.slug());
-                s.term = term;
-                s.size = format!("{}x{}", size.cols, size.rows);
-            });
-            crate::metrics::get().session("tui");
-            crate::metrics::get().tab_view(tab.slug());
-            return self.pump(id, session);
-        }
-        let exec::Output {
-            stdout,
-            stderr,
-            exit,
-        } = exec::run(&cmd, &resume);
-        let kind = cmd.kind();
-        self.span.in_scope(|| {
-            tracing::debug!(
-                kind = "exec",
-                command = kind,
-                pty = pty.is_some(),
-                exit,
-                "session started"
-            )
-        });
-        self.ctl.note(|s| s.command = kind.to_owned());
-        crate::metrics::get().session(kind);
-        if !stdout.is_empty() {
-            let text = exec::for_terminal(stdout, &cmd, pty.is_some());
-            session.data(id, text.into_bytes())?;
-        }
-        if !stderr.is_empty() {
-            let text = exec::for_terminal(stderr, &cmd, pty.is_some());
-            session.extended_data(id, 1, text.into_bytes())?;
-        }
-        if let Some(chan) = find(&mut self.channels, id) {
-            chan.mode = Mode::Draining { exit };
-        }
-        self.finish_if_drained(id, session)
-    }
-
-    /// Sends exit-status, EOF and close once everything queued for the channel has gone out.
-    fn finish_if_drained(
-        &mut self,
-        id: ChannelId,
-        session: &mut Session,
-    ) -> Result<(), SessionError> {
-        let Some(chan) = find(&mut self.channels, id) else {
-            return Ok(());
-        };
-        if let Mode::Draining { exit } = chan.mode
-            && !session.has_pending_data(id)
-        {
-            chan.mode = Mode::Done;
-            session.exit_status_request(id, exit)?;
-            session.eof(id)?;
-            session.close(id)?;
-        }
-        Ok(())
-    }
-
-    /// Brings the client's screen up to date, or ends the TUI if the visitor quit.
-    fn pump(&mut self, id: ChannelId, session: &mut Session) -> Result<(), SessionError> {
-        let resume = self.shared.resume();
-        let ending = self.ctl.ending.load(Ordering::SeqCst);
-        let Some(chan) = find(&mut self.channels, id) else {
-            return Ok(());
-        };
-        let Mode::Tui(tui) = &mut chan.mode else {
-            return Ok(());
-        };
-        if ending {
-            return Ok(());
-        }
-        let mut out = Vec::new();
-        if tui.wants_quit() {
-            tui.leave(&mut out);
-            chan.mode = Mode::Draining { exit: 0 };
-            if let Ok(mut g) = self.ctl.tui.lock() {
-                *g = None;
-            }
-            if !out.is_empty() {
-                session.data(id, out)?;
-            }
-            self.span.in_scope(|| tracing::info!("visitor quit"));
-            return self.finish_if_drained(id, session);
-        }
-        if session.has_pending_data(id) {
-            // The client is not reading: draw the latest state when the window opens.
-            return Ok(());
-        }
-        tui.frame(&resume, &mut out);
-        if tui.input_pending() {
-            out.extend_from_slice(STATUS_QUERY);
-        }
-        if !out.is_empty() {
-            session.data(id, out)?;
-        }
-        Ok(())
     }
 }
 
