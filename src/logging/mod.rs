@@ -8,6 +8,7 @@ pub mod russh;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use tracing::level_filters::LevelFilter;
 use tracing_appender::non_blocking::{ErrorCounter, NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt as _;
@@ -36,6 +37,41 @@ fn drops() -> &'static OnceLock<Drops> {
     &D
 }
 
+/// Where russh logs the start of a re-key.
+const REKEY_TARGET: &str = "russh::server";
+
+/// The level a filter spec gives `target` (its most specific plain directive; span-scoped
+/// directives are ignored). Unparsable specs fall back to the default, as [`init`] does.
+fn level_for(spec: &str, target: &str) -> LevelFilter {
+    let mut best: Option<(usize, LevelFilter)> = None;
+    let spec = if EnvFilter::try_new(spec).is_ok() {
+        spec
+    } else {
+        DEFAULT_FILTER
+    };
+    for part in spec
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && !p.contains('['))
+    {
+        let (t, level) = match part.split_once('=') {
+            Some((t, l)) => (t, l),
+            None => match part.parse::<LevelFilter>() {
+                Ok(_) => ("", part),
+                // A bare target means "everything from it".
+                Err(_) => (part, "trace"),
+            },
+        };
+        let matches = t.is_empty() || target == t || target.starts_with(&format!("{t}::"));
+        if let (true, Ok(l)) = (matches, level.parse::<LevelFilter>())
+            && best.is_none_or(|(len, _)| t.len() >= len)
+        {
+            best = Some((t.len(), l));
+        }
+    }
+    best.map(|(_, l)| l).unwrap_or(LevelFilter::ERROR)
+}
+
 /// Installs the global subscriber. Keep the guard until exit: dropping it flushes the log.
 pub fn init(format: Format) -> WorkerGuard {
     let (writer, guard) = NonBlockingBuilder::default()
@@ -49,13 +85,10 @@ pub fn init(format: Format) -> WorkerGuard {
     });
     let spec = std::env::var("RESUME_SSH_LOG").unwrap_or_else(|_| DEFAULT_FILTER.to_owned());
     let mut filter = EnvFilter::try_new(&spec).unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
-    // The rekey budget needs russh's info lines even when the operator asks for less.
-    let quieter = filter
-        .max_level_hint()
-        .is_some_and(|h| h < tracing::level_filters::LevelFilter::INFO);
-    if quieter
-        && !spec.contains("russh")
-        && let Ok(d) = "russh=info".parse()
+    // The rekey budget needs russh's "Client has initiated re-key" (info, in russh::server)
+    // even when the operator asks for less.
+    if level_for(&spec, REKEY_TARGET) < LevelFilter::INFO
+        && let Ok(d) = format!("{REKEY_TARGET}=info").parse()
     {
         filter = filter.add_directive(d);
     }
@@ -95,5 +128,26 @@ pub fn report_drops() {
             dropped_total = total,
             "log lines dropped: the log's reader was too slow"
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rekey_lines_stay_visible_to_the_budget() {
+        let t = REKEY_TARGET;
+        assert_eq!(level_for("info", t), LevelFilter::INFO);
+        assert_eq!(level_for("trace", t), LevelFilter::TRACE);
+        assert_eq!(level_for("warn", t), LevelFilter::WARN);
+        assert_eq!(
+            level_for("info,russh=warn,resume_ssh::session=debug", t),
+            LevelFilter::WARN
+        );
+        assert_eq!(level_for("warn,russh::server=debug", t), LevelFilter::DEBUG);
+        assert_eq!(level_for("debug,russhx=off", t), LevelFilter::DEBUG);
+        assert_eq!(level_for("resume_ssh=debug", t), LevelFilter::ERROR);
+        assert_eq!(level_for("not a filter ===", t), LevelFilter::INFO);
     }
 }
