@@ -21,6 +21,8 @@ pub enum EndReason {
     Idle,
     MaxDuration,
     Shutdown,
+    /// A per-connection budget ran out.
+    OverBudget(crate::budget::Kind),
 }
 
 impl EndReason {
@@ -31,6 +33,7 @@ impl EndReason {
             EndReason::Idle => "idle timeout",
             EndReason::MaxDuration => "session time limit",
             EndReason::Shutdown => "server shutdown",
+            EndReason::OverBudget(k) => k.label(),
         }
     }
 
@@ -43,6 +46,7 @@ impl EndReason {
             }
             EndReason::MaxDuration => "This session reached its time limit. Reconnect any time.",
             EndReason::Shutdown => "The server is restarting. Please reconnect in a moment.",
+            EndReason::OverBudget(k) => k.message(),
         }
     }
 }
@@ -78,6 +82,8 @@ pub struct ConnCtl {
     pub tui: Mutex<Option<(ChannelId, Handle)>>,
     /// Filled in by the handler, logged when the connection ends.
     pub summary: Mutex<Summary>,
+    /// What the connection may still spend, and what it did.
+    pub budget: std::sync::Arc<crate::budget::Budget>,
 }
 
 impl Default for ConnCtl {
@@ -96,6 +102,7 @@ impl Default for ConnCtl {
             handle: Mutex::new(None),
             tui: Mutex::new(None),
             summary: Mutex::new(Summary::default()),
+            budget: Default::default(),
         }
     }
 }
@@ -166,15 +173,35 @@ impl ConnCtl {
     }
 }
 
-/// A socket that counts bytes and can be cut from outside through [`ConnCtl::kill`].
+/// A socket that counts bytes and can be cut from outside through [`ConnCtl::kill`]. It also
+/// tells the russh log filter which task runs this connection's session (the first task that
+/// reads from it), so russh's lines are charged to this connection.
 pub struct GuardedStream<S> {
     inner: S,
     ctl: std::sync::Arc<ConnCtl>,
+    task: Option<(tokio::task::Id, crate::logging::russh::TaskTracked)>,
 }
 
 impl<S> GuardedStream<S> {
     pub fn new(inner: S, ctl: std::sync::Arc<ConnCtl>) -> Self {
-        GuardedStream { inner, ctl }
+        GuardedStream {
+            inner,
+            ctl,
+            task: None,
+        }
+    }
+
+    fn track_task(&mut self) {
+        let Some(id) = tokio::task::try_id() else {
+            return;
+        };
+        if self.task.as_ref().is_some_and(|(t, _)| *t == id) {
+            return;
+        }
+        // A new task (russh hands the socket from the handshake to the session task): drop
+        // the old entry first, then track this one.
+        self.task = None;
+        self.task = Some((id, crate::logging::russh::track_task(&self.ctl.budget)));
     }
 }
 
@@ -265,6 +292,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for GuardedStream<S> {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
         self.ctl.waker.register(cx.waker());
+        self.track_task();
         if self.ctl.is_killed() {
             return Poll::Ready(Err(killed_error()));
         }

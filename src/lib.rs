@@ -7,6 +7,7 @@
 
 pub mod activation;
 pub mod allocator;
+pub mod budget;
 pub mod commands;
 pub mod config;
 pub mod conn;
@@ -15,12 +16,14 @@ pub mod documents;
 pub mod export;
 pub mod hostkey;
 pub mod locks;
+pub mod logging;
 pub mod metrics;
 pub mod preview;
 pub mod proxy;
 pub mod reload;
 pub mod render;
 pub mod resume;
+pub mod sanitize;
 pub mod server;
 pub mod session;
 pub mod shared;

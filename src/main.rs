@@ -303,38 +303,13 @@ fn write_stdout(bytes: &[u8]) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn init_logging(format: LogFormat) {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("RESUME_SSH_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,russh=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match format {
-        LogFormat::Json => builder.json().flatten_event(true).init(),
-        LogFormat::Text => {
-            use std::io::IsTerminal;
-            builder.with_ansi(std::io::stderr().is_terminal()).init()
-        }
-    }
-}
-
 fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    init_logging(args.log_format);
-    // A panic ends only the task it happens in (one connection); say so in the log.
-    std::panic::set_hook(Box::new(|info| {
-        let at = info
-            .location()
-            .map(|l| format!("{}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        let what = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        tracing::error!(panic = %what, at = %at, "panic: the connection it happened in is closed; others go on");
-    }));
+    let _log = resume_ssh::logging::init(match args.log_format {
+        LogFormat::Text => resume_ssh::logging::Format::Text,
+        LogFormat::Json => resume_ssh::logging::Format::Json,
+    });
+    // A panic ends only the task it happens in (one connection); the hook says so in the log.
+    resume_ssh::logging::panic::install_hook();
     let settings = Settings {
         listen: args.listen.clone(),
         resume_path: args.resume.clone(),
@@ -417,6 +392,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let server = server::Server::new(shared, key);
         server
             .run(listeners, shutdown_signal(), move || {
+                resume_ssh::logging::report_drops();
                 if watchdog {
                     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Watchdog]);
                 }

@@ -26,6 +26,16 @@ pub struct ReasonLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct BudgetLabel {
+    pub budget: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct LevelLabel {
+    pub level: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct TabLabel {
     pub tab: String,
 }
@@ -48,6 +58,16 @@ pub struct Metrics {
     pub session_seconds: Histogram,
     pub tab_views: Family<TabLabel, Counter>,
     pub reloads: Family<ResultLabel, Counter>,
+    /// Refused requests, by kind (a fixed set: [`crate::budget::Refused`]).
+    pub requests_refused: Family<KindLabel, Counter>,
+    /// Connections disconnected for exhausting a budget (a fixed set: [`crate::budget::Kind`]).
+    pub budget_exceeded: Family<BudgetLabel, Counter>,
+    /// russh's own warnings and errors, by level (warn or error), whether printed or not.
+    pub russh_events: Family<LevelLabel, Counter>,
+    /// Log lines a connection was over its log budget for (counted, not written).
+    pub log_suppressed: Counter,
+    /// Log lines dropped because the log's reader was too slow.
+    pub log_dropped: Counter,
     registry: Registry,
 }
 
@@ -67,6 +87,11 @@ impl Metrics {
             ]),
             tab_views: Family::default(),
             reloads: Family::default(),
+            requests_refused: Family::default(),
+            budget_exceeded: Family::default(),
+            russh_events: Family::default(),
+            log_suppressed: Counter::default(),
+            log_dropped: Counter::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -107,6 +132,31 @@ impl Metrics {
         );
         registry.register("tab_views", "Tabs shown in the TUI", m.tab_views.clone());
         registry.register("reloads", "Resume reloads, by result", m.reloads.clone());
+        registry.register(
+            "requests_refused",
+            "Requests refused (forwarding, X11, agent, subsystems), by kind",
+            m.requests_refused.clone(),
+        );
+        registry.register(
+            "budget_exceeded",
+            "Connections disconnected for exhausting a per-connection budget, by budget",
+            m.budget_exceeded.clone(),
+        );
+        registry.register(
+            "russh_log_events",
+            "Warnings and errors logged by russh, by level (most are not written out)",
+            m.russh_events.clone(),
+        );
+        registry.register(
+            "log_lines_suppressed",
+            "Log lines not written because their connection was over its log budget",
+            m.log_suppressed.clone(),
+        );
+        registry.register(
+            "log_lines_dropped",
+            "Log lines dropped because the log's reader was too slow",
+            m.log_dropped.clone(),
+        );
         Metrics { registry, ..m }
     }
 
@@ -129,6 +179,30 @@ impl Metrics {
         self.refusals
             .get_or_create(&ReasonLabel {
                 reason: reason.to_owned(),
+            })
+            .inc();
+    }
+
+    pub fn request_refused(&self, kind: &'static str) {
+        self.requests_refused
+            .get_or_create(&KindLabel {
+                kind: kind.to_owned(),
+            })
+            .inc();
+    }
+
+    pub fn budget_exceeded(&self, budget: &'static str) {
+        self.budget_exceeded
+            .get_or_create(&BudgetLabel {
+                budget: budget.to_owned(),
+            })
+            .inc();
+    }
+
+    pub fn russh_event(&self, level: &'static str) {
+        self.russh_events
+            .get_or_create(&LevelLabel {
+                level: level.to_owned(),
             })
             .inc();
     }

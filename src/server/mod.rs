@@ -8,6 +8,7 @@
 //! other connections.
 
 pub mod admission;
+mod budget;
 mod deadlines;
 pub mod listen;
 pub mod refusal;
@@ -234,6 +235,8 @@ async fn connection(
         id: shared.register(Arc::clone(&ctl)),
     };
     let id = registered.id;
+    ctl.budget.set_conn_id(id);
+    let _tracked = crate::logging::russh::track(id, Arc::clone(&ctl.budget));
     let span = tracing::info_span!("conn", id, peer = %shared.log_ip.show(peer));
     let run = async {
         let handler = Conn::new(Arc::clone(&shared), Arc::clone(&ctl), span.clone());
@@ -250,10 +253,14 @@ async fn connection(
             }
         };
         *lock(&ctl.handle) = Some(session.handle());
-        let result = session.await;
+        let result = budget::watch(&shared, &ctl, session).await;
         *lock(&ctl.handle) = None;
-        match (result, ctl.end()) {
-            (_, Some((reason, _))) => reason.label(),
+        let ended = ctl
+            .end()
+            .map(|(reason, _)| reason)
+            .or_else(|| ctl.budget.tripped().map(EndReason::OverBudget));
+        match (result, ended) {
+            (_, Some(reason)) => reason.label(),
             _ if ctl.oversized.load(std::sync::atomic::Ordering::SeqCst) => "packet too large",
             (Ok(()), None) => "closed",
             (Err(e), None) if e.is_disconnect() => "closed",
@@ -270,6 +277,7 @@ async fn connection(
     let summary = lock(&ctl.summary).clone();
     let duration_ms = started.elapsed().as_millis() as u64;
     let bytes_in = ctl.bytes_in.load(std::sync::atomic::Ordering::Relaxed);
+    let counts = ctl.budget.counts();
     span.in_scope(|| {
         if probe {
             tracing::debug!(how, duration_ms, "health check (PROXY LOCAL) ended");
@@ -283,6 +291,13 @@ async fn connection(
                 duration_ms,
                 bytes_out,
                 bytes_in,
+                requests = counts.requests,
+                window_changes = counts.window_changes,
+                refused = counts.refused_total,
+                refused_kinds = %counts.refused,
+                russh_warnings = counts.russh_events,
+                rekeys = counts.rekeys,
+                log_suppressed = counts.log_suppressed,
                 "connection ended"
             )
         }

@@ -91,8 +91,11 @@ impl InputParser {
             }
             // Defence in depth: a panic inside the third-party parser drops the sequence, not
             // the session.
-            let parsed = std::panic::catch_unwind(|| Event::parse_from(&self.buf))
-                .unwrap_or_else(|_| Err(std::io::Error::other("parser panicked")));
+            let parsed = crate::logging::panic::contained(
+                "input sequence dropped, session continues",
+                || Event::parse_from(&self.buf),
+            )
+            .unwrap_or_else(|_| Err(std::io::Error::other("parser panicked")));
             match parsed {
                 Ok(Some(ev)) => {
                     emit(ev);

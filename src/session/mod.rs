@@ -1,5 +1,9 @@
 //! The russh handler for one connection: anonymous auth, session channels, PTY, shell/exec, and
-//! the bridge from channel data to the TUI and from the TUI back to the channel.
+//! the bridge from channel data to the TUI and from the TUI back to the channel. What an exec
+//! command prints is [`exec`]'s; which env requests are kept is [`env`]'s; starting and pumping
+//! a channel's output is `output`'s. Every request spends
+//! from the connection's [`crate::budget`]; refused ones are logged only while its log budget
+//! lasts, and a client over a budget is disconnected with the reason.
 //!
 //! Everything here runs inside russh's session loop, so output goes through `Session::data`
 //! (never an awaited `Handle`, which could deadlock). Output is flow-controlled: while the
@@ -7,55 +11,29 @@
 //! again the latest state is drawn once. A client that stops reading costs at most one frame.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
-use russh::server::{Auth, Handler, Msg, Session};
-use russh::{Channel, ChannelId, MethodKind, MethodSet, Pty};
-
+pub mod env;
+pub mod exec;
+mod output;
 mod pdf_exec;
 
-use crate::commands::{self, Command};
+use russh::server::{Auth, Handler, Msg, Session};
+use russh::{Channel, ChannelId, Disconnect, MethodKind, MethodSet, Pty, Sig};
+
+use self::output::{Chan, Mode, find};
+use crate::budget::{Refused, Verdict};
+use crate::commands::Command;
 use crate::conn::ConnCtl;
-use crate::content::SectionId;
-use crate::export::{json, markdown, plain, vcard};
+use crate::sanitize;
 use crate::shared::Shared;
 use crate::terminal::Size;
+use crate::tui::Redraw;
 use crate::tui::theme::ClientEnv;
-use crate::tui::{Redraw, Tui};
 
 /// Asks the client's terminal for a status report. The answer arrives as input, which lets the
 /// handler resolve a lone ESC (Esc key vs. a split sequence) and pick up a reloaded resume
 /// without any timer.
 pub const STATUS_QUERY: &[u8] = b"\x1b[5n";
-
-/// Environment requests kept per channel, and their size.
-const MAX_ENV: usize = 16;
-const MAX_ENV_VALUE: usize = 256;
-
-/// What one session channel is doing.
-enum Mode {
-    /// Opened; waiting for pty/env/shell/exec.
-    Setup,
-    /// Showing the TUI.
-    Tui(Box<Tui>),
-    /// Printed its output; waiting for it to drain before exit-status, EOF and close.
-    Draining {
-        exit: u32,
-    },
-    Done,
-}
-
-struct Chan {
-    id: ChannelId,
-    pty: Option<Size>,
-    env: ClientEnv,
-    env_count: usize,
-    mode: Mode,
-}
-
-fn find(channels: &mut [Chan], id: ChannelId) -> Option<&mut Chan> {
-    channels.iter_mut().find(|c| c.id == id)
-}
 
 /// The handler of one connection.
 pub struct Conn {
@@ -85,157 +63,28 @@ impl Conn {
         }
     }
 
-    /// Starts what a shell or exec request asked for.
-    fn start(
-        &mut self,
-        id: ChannelId,
-        cmd: Command,
-        session: &mut Session,
-    ) -> Result<(), SessionError> {
-        let resume = self.shared.resume();
-        let Some(chan) = find(&mut self.channels, id) else {
-            return Ok(());
+    /// Acts on a budget's verdict: over budget, the client is told why and disconnected (true).
+    fn over(&self, verdict: Verdict, session: &mut Session) -> bool {
+        let Verdict::Over(kind) = verdict else {
+            return false;
         };
-        if !matches!(chan.mode, Mode::Setup) {
-            return Ok(());
-        }
-        let pty = chan.pty;
-        let tab = match (&cmd, pty) {
-            (Command::Default, Some(_)) => Some(SectionId::About),
-            (Command::Section(s), Some(_)) => Some(*s),
-            _ => None,
-        };
-        if let (Some(tab), Some(size)) = (tab, pty) {
-            if chan.env.term.as_deref() == Some("dumb") {
-                tracing::debug!("TERM=dumb: drawing without colour or attributes");
-            }
-            let tui = Tui::new(tab, size, chan.env.capabilities());
-            chan.mode = Mode::Tui(Box::new(tui));
-            self.ctl.set_tui(Some((id, session.handle())));
-            let term = chan.env.term.clone().unwrap_or_default();
-            self.span.in_scope(|| {
-                tracing::debug!(kind = "tui", section = tab.slug(), cols = size.cols, rows = size.rows, term = %term, "session started")
-            });
-            self.ctl.note(|s| {
-                s.command = format!("tui:{}", tab.slug());
-                s.term = term;
-                s.size = format!("{}x{}", size.cols, size.rows);
-            });
-            crate::metrics::get().session("tui");
-            crate::metrics::get().tab_view(tab.slug());
-            return self.pump(id, session);
-        }
-        let (out, err, exit) = match &cmd {
-            Command::Default => (
-                plain::render(&resume, plain::DEFAULT_WIDTH),
-                String::new(),
-                0,
-            ),
-            Command::Plain { width } => (plain::render(&resume, *width), String::new(), 0),
-            Command::Section(s) => (
-                plain::render_section(&resume, *s, plain::DEFAULT_WIDTH),
-                String::new(),
-                0,
-            ),
-            Command::Json => (json::render(&resume), String::new(), 0),
-            Command::Vcard => (vcard::render(&resume), String::new(), 0),
-            Command::Markdown => (markdown::render(&resume), String::new(), 0),
-            Command::Pdf(paper) => return self.send_pdf(id, *paper, pty.is_some(), session),
-            Command::Help => (commands::help_text(), String::new(), 0),
-            Command::Unknown(what) => (
-                String::new(),
-                format!("unknown command '{what}'\n\n{}", commands::help_text()),
-                2,
-            ),
-        };
-        let kind = cmd.kind();
-        self.span.in_scope(|| {
-            tracing::debug!(
-                kind = "exec",
-                command = kind,
-                pty = pty.is_some(),
-                exit,
-                "session started"
-            )
-        });
-        self.ctl.note(|s| s.command = kind.to_owned());
-        crate::metrics::get().session(kind);
-        // With a PTY the client's terminal is raw: lines need CR LF. vCard already has CR LF.
-        let fix = |s: String| -> String {
-            if pty.is_some() && !matches!(cmd, Command::Vcard) {
-                s.replace('\n', "\r\n")
-            } else {
-                s
-            }
-        };
-        if !out.is_empty() {
-            session.data(id, fix(out).into_bytes())?;
-        }
-        if !err.is_empty() {
-            session.extended_data(id, 1, fix(err).into_bytes())?;
-        }
-        if let Some(chan) = find(&mut self.channels, id) {
-            chan.mode = Mode::Draining { exit };
-        }
-        self.finish_if_drained(id, session)
+        // Said once: russh sends nothing after the first disconnect.
+        let _ = session.disconnect(Disconnect::ByApplication, kind.message(), "");
+        true
     }
 
-    /// Sends exit-status, EOF and close once everything queued for the channel has gone out.
-    fn finish_if_drained(
-        &mut self,
-        id: ChannelId,
-        session: &mut Session,
-    ) -> Result<(), SessionError> {
-        let Some(chan) = find(&mut self.channels, id) else {
-            return Ok(());
-        };
-        if let Mode::Draining { exit } = chan.mode
-            && !session.has_pending_data(id)
-        {
-            chan.mode = Mode::Done;
-            session.exit_status_request(id, exit)?;
-            session.eof(id)?;
-            session.close(id)?;
-        }
-        Ok(())
+    /// Spends from the request budget; true if the client is over it (and being disconnected).
+    fn spend_request(&self, session: &mut Session) -> bool {
+        self.over(self.ctl.budget.request(), session)
     }
 
-    /// Brings the client's screen up to date, or ends the TUI if the visitor quit.
-    fn pump(&mut self, id: ChannelId, session: &mut Session) -> Result<(), SessionError> {
-        let resume = self.shared.resume();
-        let ending = self.ctl.ending.load(Ordering::SeqCst);
-        let Some(chan) = find(&mut self.channels, id) else {
-            return Ok(());
-        };
-        let Mode::Tui(tui) = &mut chan.mode else {
-            return Ok(());
-        };
-        if ending {
-            return Ok(());
+    /// Counts a refused request, logs `what` while the log budget lasts; true if over budget.
+    fn refuse(&self, kind: Refused, session: &mut Session, what: impl FnOnce()) -> bool {
+        let verdict = self.ctl.budget.refused(kind);
+        if verdict == Verdict::Log {
+            self.span.in_scope(what);
         }
-        let mut out = Vec::new();
-        if tui.wants_quit() {
-            tui.leave(&mut out);
-            chan.mode = Mode::Draining { exit: 0 };
-            self.ctl.set_tui(None);
-            if !out.is_empty() {
-                session.data(id, out)?;
-            }
-            self.span.in_scope(|| tracing::info!("visitor quit"));
-            return self.finish_if_drained(id, session);
-        }
-        if session.has_pending_data(id) {
-            // The client is not reading: draw the latest state when the window opens.
-            return Ok(());
-        }
-        tui.frame(&resume, &mut out);
-        if tui.input_pending() {
-            out.extend_from_slice(STATUS_QUERY);
-        }
-        if !out.is_empty() {
-            session.data(id, out)?;
-        }
-        Ok(())
+        self.over(verdict, session)
     }
 }
 
@@ -276,11 +125,7 @@ impl Handler for Conn {
     }
 
     async fn auth_succeeded(&mut self, session: &mut Session) -> Result<(), Self::Error> {
-        let client: String = String::from_utf8_lossy(session.remote_sshid())
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(96)
-            .collect();
+        let client = sanitize::clean_bytes(session.remote_sshid(), 96);
         self.ctl.note(|s| s.client = client);
         self.shared.handshake_done(&self.ctl);
         self.ctl.touch();
@@ -291,11 +136,17 @@ impl Handler for Conn {
         &mut self,
         channel: Channel<Msg>,
         reply: russh::server::ChannelOpenHandle,
-        _session: &mut Session,
+        session: &mut Session,
     ) -> Result<(), Self::Error> {
         let id = channel.id();
         // Never keep the Channel: unread, its queue would stall the connection.
         drop(channel);
+        if self.spend_request(session) {
+            reply
+                .reject(russh::ChannelOpenFailure::ResourceShortage)
+                .await;
+            return Ok(());
+        }
         let open = self
             .channels
             .iter()
@@ -304,8 +155,9 @@ impl Handler for Conn {
         if open >= self.shared.limits.max_channels
             || self.opened >= 4 * self.shared.limits.max_channels
         {
-            self.span
-                .in_scope(|| tracing::info!("refused a session channel: too many"));
+            self.refuse(Refused::Channel, session, || {
+                tracing::info!("refused a session channel: too many")
+            });
             reply
                 .reject(russh::ChannelOpenFailure::ResourceShortage)
                 .await;
@@ -335,6 +187,9 @@ impl Handler for Conn {
         _modes: &[(Pty, u32)],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        if self.spend_request(session) {
+            return Ok(());
+        }
         let Some(chan) = find(&mut self.channels, channel) else {
             return Ok(());
         };
@@ -343,7 +198,7 @@ impl Handler for Conn {
             return Ok(());
         }
         chan.pty = Some(Size::clamped(col_width, row_height));
-        chan.env.term = Some(term.chars().filter(|c| !c.is_control()).take(64).collect());
+        chan.env.term = Some(sanitize::clean(term, 64));
         session.channel_success(channel)?;
         Ok(())
     }
@@ -355,40 +210,14 @@ impl Handler for Conn {
         value: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        if self.spend_request(session) {
+            return Ok(());
+        }
         let Some(chan) = find(&mut self.channels, channel) else {
             return Ok(());
         };
         chan.env_count += 1;
-        let keep = chan.env_count <= MAX_ENV && value.len() <= MAX_ENV_VALUE;
-        let value = value.to_owned();
-        let accepted = keep
-            && match name {
-                "TERM" => {
-                    chan.env.term = Some(value);
-                    true
-                }
-                "COLORTERM" => {
-                    chan.env.colorterm = Some(value);
-                    true
-                }
-                "NO_COLOR" => {
-                    chan.env.no_color = true;
-                    true
-                }
-                "LANG" => {
-                    chan.env.lang = Some(value);
-                    true
-                }
-                "LC_ALL" => {
-                    chan.env.lc_all = Some(value);
-                    true
-                }
-                "LC_CTYPE" => {
-                    chan.env.lc_ctype = Some(value);
-                    true
-                }
-                n => n.starts_with("LC_"),
-            };
+        let accepted = env::apply(&mut chan.env, chan.env_count, name, value);
         if accepted {
             session.channel_success(channel)?;
         } else {
@@ -402,6 +231,9 @@ impl Handler for Conn {
         channel: ChannelId,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        if self.spend_request(session) {
+            return Ok(());
+        }
         session.channel_success(channel)?;
         self.start(channel, Command::Default, session)
     }
@@ -412,6 +244,9 @@ impl Handler for Conn {
         data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        if self.spend_request(session) {
+            return Ok(());
+        }
         session.channel_success(channel)?;
         if self.shared.test_hooks && data == b"__panic" {
             panic!("test-only panic trigger");
@@ -425,10 +260,13 @@ impl Handler for Conn {
         name: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let name: String = name.chars().filter(|c| !c.is_control()).take(32).collect();
-        self.span
-            .in_scope(|| tracing::info!(subsystem = %name, "refused a subsystem"));
-        session.channel_failure(channel)?;
+        if !self.refuse(
+            Refused::Subsystem,
+            session,
+            || tracing::info!(subsystem = %sanitize::clean(name, 32), "refused a subsystem"),
+        ) {
+            session.channel_failure(channel)?;
+        }
         Ok(())
     }
 
@@ -441,19 +279,22 @@ impl Handler for Conn {
         _x11_screen_number: u32,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        self.span
-            .in_scope(|| tracing::info!("refused X11 forwarding"));
-        session.channel_failure(channel)?;
+        if !self.refuse(Refused::X11, session, || {
+            tracing::info!("refused X11 forwarding")
+        }) {
+            session.channel_failure(channel)?;
+        }
         Ok(())
     }
 
     async fn agent_request(
         &mut self,
         _channel: ChannelId,
-        _session: &mut Session,
+        session: &mut Session,
     ) -> Result<bool, Self::Error> {
-        self.span
-            .in_scope(|| tracing::info!("refused agent forwarding"));
+        self.refuse(Refused::Agent, session, || {
+            tracing::info!("refused agent forwarding")
+        });
         Ok(false)
     }
 
@@ -461,11 +302,93 @@ impl Handler for Conn {
         &mut self,
         _address: &str,
         _port: &mut u32,
-        _session: &mut Session,
+        session: &mut Session,
     ) -> Result<bool, Self::Error> {
-        self.span
-            .in_scope(|| tracing::info!("refused remote port forwarding"));
+        self.refuse(Refused::TcpipForward, session, || {
+            tracing::info!("refused remote port forwarding")
+        });
         Ok(false)
+    }
+
+    async fn cancel_tcpip_forward(
+        &mut self,
+        _address: &str,
+        _port: u32,
+        session: &mut Session,
+    ) -> Result<bool, Self::Error> {
+        self.refuse(Refused::CancelTcpipForward, session, || {
+            tracing::info!("refused to cancel a port forwarding")
+        });
+        Ok(false)
+    }
+
+    async fn streamlocal_forward(
+        &mut self,
+        _socket_path: &str,
+        session: &mut Session,
+    ) -> Result<bool, Self::Error> {
+        self.refuse(Refused::Streamlocal, session, || {
+            tracing::info!("refused socket forwarding")
+        });
+        Ok(false)
+    }
+
+    async fn cancel_streamlocal_forward(
+        &mut self,
+        _socket_path: &str,
+        session: &mut Session,
+    ) -> Result<bool, Self::Error> {
+        self.refuse(Refused::Streamlocal, session, || {
+            tracing::info!("refused to cancel a socket forwarding")
+        });
+        Ok(false)
+    }
+
+    async fn channel_open_forwarded_tcpip(
+        &mut self,
+        channel: Channel<Msg>,
+        _host_to_connect: &str,
+        _port_to_connect: u32,
+        _originator_address: &str,
+        _originator_port: u32,
+        reply: russh::server::ChannelOpenHandle,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        drop(channel);
+        self.refuse(Refused::Channel, session, || {
+            tracing::info!("refused a forwarded-tcpip channel")
+        });
+        reply
+            .reject(russh::ChannelOpenFailure::AdministrativelyProhibited)
+            .await;
+        Ok(())
+    }
+
+    async fn channel_open_direct_streamlocal(
+        &mut self,
+        channel: Channel<Msg>,
+        _socket_path: &str,
+        reply: russh::server::ChannelOpenHandle,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        drop(channel);
+        self.refuse(Refused::Streamlocal, session, || {
+            tracing::info!("refused a socket forwarding channel")
+        });
+        reply
+            .reject(russh::ChannelOpenFailure::AdministrativelyProhibited)
+            .await;
+        Ok(())
+    }
+
+    async fn signal(
+        &mut self,
+        _channel: ChannelId,
+        _signal: Sig,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.spend_request(session);
+        Ok(())
     }
 
     async fn channel_open_direct_tcpip(
@@ -476,11 +399,12 @@ impl Handler for Conn {
         _originator_address: &str,
         _originator_port: u32,
         reply: russh::server::ChannelOpenHandle,
-        _session: &mut Session,
+        session: &mut Session,
     ) -> Result<(), Self::Error> {
         drop(channel);
-        self.span
-            .in_scope(|| tracing::info!("refused local port forwarding"));
+        self.refuse(Refused::DirectTcpip, session, || {
+            tracing::info!("refused local port forwarding")
+        });
         reply
             .reject(russh::ChannelOpenFailure::AdministrativelyProhibited)
             .await;
@@ -496,6 +420,9 @@ impl Handler for Conn {
         _pix_height: u32,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        if self.over(self.ctl.budget.window_change(), session) {
+            return Ok(());
+        }
         let Some(chan) = find(&mut self.channels, channel) else {
             return Ok(());
         };

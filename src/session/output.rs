@@ -1,0 +1,179 @@
+//! A session channel's life after shell/exec: the TUI started and pumped under flow control
+//! (no new frame while the client's window is full), or an exec command's output sent, then
+//! exit-status, EOF and close once it has drained.
+
+use std::sync::atomic::Ordering;
+
+use russh::ChannelId;
+use russh::server::Session;
+
+use super::{Conn, STATUS_QUERY, SessionError, exec};
+use crate::commands::Command;
+use crate::content::SectionId;
+use crate::terminal::Size;
+use crate::tui::Tui;
+use crate::tui::theme::ClientEnv;
+
+/// What one session channel is doing.
+pub(super) enum Mode {
+    /// Opened; waiting for pty/env/shell/exec.
+    Setup,
+    /// Showing the TUI.
+    Tui(Box<Tui>),
+    /// Printed its output; waiting for it to drain before exit-status, EOF and close.
+    Draining {
+        exit: u32,
+    },
+    Done,
+}
+
+pub(super) struct Chan {
+    pub(super) id: ChannelId,
+    pub(super) pty: Option<Size>,
+    pub(super) env: ClientEnv,
+    pub(super) env_count: usize,
+    pub(super) mode: Mode,
+}
+
+pub(super) fn find(channels: &mut [Chan], id: ChannelId) -> Option<&mut Chan> {
+    channels.iter_mut().find(|c| c.id == id)
+}
+
+impl Conn {
+    /// Starts what a shell or exec request asked for.
+    pub(super) fn start(
+        &mut self,
+        id: ChannelId,
+        cmd: Command,
+        session: &mut Session,
+    ) -> Result<(), SessionError> {
+        let resume = self.shared.resume();
+        let Some(chan) = find(&mut self.channels, id) else {
+            return Ok(());
+        };
+        if !matches!(chan.mode, Mode::Setup) {
+            return Ok(());
+        }
+        let pty = chan.pty;
+        let tab = match (&cmd, pty) {
+            (Command::Default, Some(_)) => Some(SectionId::About),
+            (Command::Section(s), Some(_)) => Some(*s),
+            _ => None,
+        };
+        if let (Some(tab), Some(size)) = (tab, pty) {
+            if chan.env.term.as_deref() == Some("dumb") {
+                tracing::debug!("TERM=dumb: drawing without colour or attributes");
+            }
+            let tui = Tui::new(tab, size, chan.env.capabilities());
+            chan.mode = Mode::Tui(Box::new(tui));
+            self.ctl.set_tui(Some((id, session.handle())));
+            let term = chan.env.term.clone().unwrap_or_default();
+            self.span.in_scope(|| {
+                tracing::debug!(kind = "tui", section = tab.slug(), cols = size.cols, rows = size.rows, term = %term, "session started")
+            });
+            self.ctl.note(|s| {
+                s.command = format!("tui:{}", tab.slug());
+                s.term = term;
+                s.size = format!("{}x{}", size.cols, size.rows);
+            });
+            crate::metrics::get().session("tui");
+            crate::metrics::get().tab_view(tab.slug());
+            return self.pump(id, session);
+        }
+        if let Command::Pdf(paper) = cmd {
+            // Binary, served from memory; refused on a terminal.
+            return self.send_pdf(id, paper, pty.is_some(), session);
+        }
+        let exec::Output {
+            stdout,
+            stderr,
+            exit,
+        } = exec::run(&cmd, &resume);
+        let kind = cmd.kind();
+        self.span.in_scope(|| {
+            tracing::debug!(
+                kind = "exec",
+                command = kind,
+                pty = pty.is_some(),
+                exit,
+                "session started"
+            )
+        });
+        self.ctl.note(|s| s.command = kind.to_owned());
+        crate::metrics::get().session(kind);
+        if !stdout.is_empty() {
+            let text = exec::for_terminal(stdout, &cmd, pty.is_some());
+            session.data(id, text.into_bytes())?;
+        }
+        if !stderr.is_empty() {
+            let text = exec::for_terminal(stderr, &cmd, pty.is_some());
+            session.extended_data(id, 1, text.into_bytes())?;
+        }
+        if let Some(chan) = find(&mut self.channels, id) {
+            chan.mode = Mode::Draining { exit };
+        }
+        self.finish_if_drained(id, session)
+    }
+
+    /// Sends exit-status, EOF and close once everything queued for the channel has gone out.
+    pub(super) fn finish_if_drained(
+        &mut self,
+        id: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), SessionError> {
+        let Some(chan) = find(&mut self.channels, id) else {
+            return Ok(());
+        };
+        if let Mode::Draining { exit } = chan.mode
+            && !session.has_pending_data(id)
+        {
+            chan.mode = Mode::Done;
+            session.exit_status_request(id, exit)?;
+            session.eof(id)?;
+            session.close(id)?;
+        }
+        Ok(())
+    }
+
+    /// Brings the client's screen up to date, or ends the TUI if the visitor quit.
+    pub(super) fn pump(
+        &mut self,
+        id: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), SessionError> {
+        let resume = self.shared.resume();
+        let ending = self.ctl.ending.load(Ordering::SeqCst);
+        let Some(chan) = find(&mut self.channels, id) else {
+            return Ok(());
+        };
+        let Mode::Tui(tui) = &mut chan.mode else {
+            return Ok(());
+        };
+        if ending {
+            return Ok(());
+        }
+        let mut out = Vec::new();
+        if tui.wants_quit() {
+            tui.leave(&mut out);
+            chan.mode = Mode::Draining { exit: 0 };
+            self.ctl.set_tui(None);
+            if !out.is_empty() {
+                session.data(id, out)?;
+            }
+            self.span.in_scope(|| tracing::info!("visitor quit"));
+            return self.finish_if_drained(id, session);
+        }
+        if session.has_pending_data(id) {
+            // The client is not reading: draw the latest state when the window opens.
+            return Ok(());
+        }
+        tui.frame(&resume, &mut out);
+        if tui.input_pending() {
+            out.extend_from_slice(STATUS_QUERY);
+        }
+        if !out.is_empty() {
+            session.data(id, out)?;
+        }
+        Ok(())
+    }
+}
