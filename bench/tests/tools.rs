@@ -186,7 +186,7 @@ fn capture_writes_exactly_the_frame_the_bare_server_sends() {
 /// `inproc` runs resume-ssh's own Server in loadgen's process; the bare server's frame is that
 /// server's first 100×30 xterm-256color frame, so both put the same number of bytes on the wire.
 #[test]
-fn inproc_serves_the_same_first_frame_as_the_bare_server() {
+fn inproc_first_frame_is_as_long_as_the_bare_servers() {
     let bare = Bare::start();
     let resume = resume_toml();
     let v = loadgen(&[
