@@ -8,7 +8,8 @@
 # callgrind on loopback, runs N full sessions (TCP, curve25519 kex, auth, PTY, shell, first frame,
 # q) one at a time against each, stops them, and prints instructions per session (the program
 # total over N, start-up included: run N >= 200 to make that small) and the heaviest functions
-# (inclusive) of resume-ssh. Needs `cargo build --release --bins --examples` first.
+# (inclusive) of resume-ssh. Needs `cargo build --release` first (resume-ssh,
+# and bench/'s loadgen and bare_server: the workspace's default members).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 N=200
@@ -47,7 +48,7 @@ start() { # name port command...
 
 RS_ARGS=(serve --host-key "$TMP/key" --resume "$ROOT/resume.toml" --no-watch --max-per-ip 1000000
     --rate-per-minute 1000000000 --max-connections 1000000)
-start bare "$BASE" "$BIN/examples/bare_server" --listen "127.0.0.1:$BASE" --host-key "$TMP/bkey" \
+start bare "$BASE" "$BIN/bare_server" --listen "127.0.0.1:$BASE" --host-key "$TMP/bkey" \
     --resume "$ROOT/resume.toml" --max-seconds 1800
 start resume_ssh $((BASE + 1)) "$BIN/resume-ssh" "${RS_ARGS[@]}" --listen "127.0.0.1:$((BASE + 1))"
 NAMES="bare resume_ssh"

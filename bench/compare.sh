@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compares, in ONE run on loopback: (a) a bare russh server (examples/bare_server.rs), (b)
+# Compares, in ONE run on loopback: (a) a bare russh server (bench/src/bin/bare_server.rs), (b)
 # resume-ssh (release build) and (c) OpenSSH sshd with a ForceCommand that prints the resume.
 #
 #   bench/compare.sh                 # full run: 3 rounds, idle N=1000 and 5000, 10,000 hold check
@@ -108,16 +108,16 @@ log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
 if [ "$BUILD" = 1 ]; then
     log "building release binaries"
-    cargo build --release --bins --examples >&2
+    # The workspace root builds both default members: resume-ssh and bench/ (loadgen, bare_server).
+    cargo build --release --bins >&2
 fi
 # Copies, so that another build of target/release during the run cannot swap binaries under it.
-mkdir -p "$TMP/bin/examples"
-cp "$ROOT/target/release/resume-ssh" "$ROOT/target/release/loadgen" "$TMP/bin/"
-cp "$ROOT/target/release/examples/bare_server" "$TMP/bin/examples/"
+mkdir -p "$TMP/bin"
+cp "$ROOT/target/release/resume-ssh" "$ROOT/target/release/loadgen" "$ROOT/target/release/bare_server" "$TMP/bin/"
 if [ -n "$CAND" ]; then cp "$CAND" "$TMP/bin/candidate-resume-ssh"; fi
 # sshd's ForceCommand runs as another user: it must reach the binary. Host keys go in their own
 # directory (resume-ssh makes its key's directory private).
-chmod 755 "$TMP" "$TMP/bin" "$TMP/bin/examples"
+chmod 755 "$TMP" "$TMP/bin"
 mkdir -p "$TMP/keys"
 BIN=$TMP/bin
 RESUME=$ROOT/resume.toml
@@ -139,7 +139,7 @@ stop_pid() {
 }
 
 start_bare() {
-    "${SRV[@]}" "$BIN/examples/bare_server" --listen "127.0.0.1:$PORT_BARE" --host-key "$TMP/keys/bare_key" \
+    "${SRV[@]}" "$BIN/bare_server" --listen "127.0.0.1:$PORT_BARE" --host-key "$TMP/keys/bare_key" \
         --resume "$RESUME" --max-seconds 7200 >>"$OUT/bare.log" 2>&1 &
     BARE_PID=$!
     PIDS+=("$BARE_PID")

@@ -8,8 +8,8 @@
 //! closes the channel. It stops by itself after `--max-seconds`, or on SIGINT/SIGTERM.
 //!
 //! ```text
-//! cargo build --release --examples
-//! target/release/examples/bare_server --listen 127.0.0.1:2300 --host-key /tmp/k --resume resume.toml
+//! cargo build --release        # at the workspace root: builds this too (bench/ is a default member)
+//! target/release/bare_server --listen 127.0.0.1:2300 --host-key /tmp/k --resume resume.toml
 //! ```
 
 use std::net::SocketAddr;

@@ -1,0 +1,75 @@
+//! `capture`: the channel data of one session's first complete frame, written to a file (what
+//! bare_server's `--frame` sends).
+
+use std::sync::Arc;
+
+use anyhow::bail;
+use russh::{ChannelMsg, Disconnect, client};
+
+use crate::cli::{CaptureArgs, Until};
+use crate::client::{AcceptAny, Counted, Wire, client_config, last_row_has, nz, step};
+
+pub async fn capture(args: CaptureArgs) -> anyhow::Result<()> {
+    let a = args.session;
+    let cfg = client_config(a.force_kex.as_deref())?;
+    let global = Arc::new(Wire::default());
+    let t = a.step_timeout;
+    let tcp = step(t, "connect", tokio::net::TcpStream::connect(a.addr)).await??;
+    let stream = Counted {
+        inner: tcp,
+        session: Arc::new(Wire::default()),
+        global,
+    };
+    let mut handle = step(
+        t,
+        "handshake",
+        client::connect_stream(cfg, stream, AcceptAny),
+    )
+    .await??;
+    if !step(t, "auth", handle.authenticate_none(a.user.clone()))
+        .await??
+        .success()
+    {
+        bail!("auth none refused");
+    }
+    let channel = step(t, "channel open", handle.channel_open_session()).await??;
+    if !a.no_pty {
+        channel
+            .request_pty(
+                false,
+                &a.term,
+                u32::from(a.cols),
+                u32::from(a.rows),
+                0,
+                0,
+                &[],
+            )
+            .await?;
+    }
+    match &a.exec {
+        Some(c) => channel.exec(false, c.as_bytes()).await?,
+        None => channel.request_shell(false).await?,
+    }
+    let (mut read, write) = channel.split();
+    let mut screen = vt100::Parser::new(nz(a.rows), nz(a.cols), 0);
+    let mut bytes = Vec::new();
+    loop {
+        match step(t, "first frame", read.wait()).await? {
+            Some(ChannelMsg::Data { data }) | Some(ChannelMsg::ExtendedData { data, .. }) => {
+                bytes.extend_from_slice(&data);
+                screen.process(&data);
+                if a.until == Until::Marker && last_row_has(&screen, &a.marker) {
+                    break;
+                }
+            }
+            Some(ChannelMsg::Close) | None if a.until == Until::Close => break,
+            None => bail!("channel closed before the frame was complete"),
+            Some(_) => {}
+        }
+    }
+    std::fs::write(&args.out, &bytes)?;
+    eprintln!("wrote {} bytes to {}", bytes.len(), args.out.display());
+    let _ = write.data(&b"q"[..]).await;
+    let _ = handle.disconnect(Disconnect::ByApplication, "", "en").await;
+    Ok(())
+}
