@@ -1,9 +1,11 @@
 //! The russh handler for one connection: anonymous auth, session channels, PTY, shell/exec, and
 //! the bridge from channel data to the TUI and from the TUI back to the channel. What an exec
 //! command prints is [`exec`]'s; which env requests are kept is [`env`]'s; starting and pumping
-//! a channel's output is `output`'s. Every request spends
-//! from the connection's [`crate::budget`]; refused ones are logged only while its log budget
-//! lasts, and a client over a budget is disconnected with the reason.
+//! a channel's output, and the TUI side of data, resizes and EOF, is `output`'s; `pdf_exec` sends
+//! the cached PDF. Every request spends from the connection's [`crate::budget`] (`refuse`);
+//! refused ones are logged only while its log budget lasts, and a client over a budget is
+//! disconnected with the reason. This file is the russh `Handler` impl itself: one trait impl,
+//! each method a few lines that hand on to those modules.
 //!
 //! Everything here runs inside russh's session loop, so output goes through `Session::data`
 //! (never an awaited `Handle`, which could deadlock). Output is flow-controlled: while the
@@ -12,22 +14,26 @@
 
 use std::sync::Arc;
 
+mod auth;
 pub mod env;
+mod error;
 pub mod exec;
 mod output;
 mod pdf_exec;
+mod refuse;
 
 use russh::server::{Auth, Handler, Msg, Session};
-use russh::{Channel, ChannelId, Disconnect, MethodKind, MethodSet, Pty, Sig};
+use russh::{Channel, ChannelId, Pty, Sig};
 
+pub use self::auth::auth_methods;
+pub use self::error::SessionError;
 use self::output::{Chan, Mode, find};
-use crate::budget::{Refused, Verdict};
+use crate::budget::Refused;
 use crate::commands::Command;
 use crate::conn::ConnCtl;
 use crate::sanitize;
 use crate::shared::Shared;
 use crate::terminal::Size;
-use crate::tui::Redraw;
 use crate::tui::theme::ClientEnv;
 
 /// Asks the client's terminal for a status report. The answer arrives as input, which lets the
@@ -45,13 +51,6 @@ pub struct Conn {
     span: tracing::Span,
 }
 
-/// The handler's error: russh's, or a refused request.
-#[derive(Debug, thiserror::Error)]
-pub enum SessionError {
-    #[error(transparent)]
-    Russh(#[from] russh::Error),
-}
-
 impl Conn {
     pub fn new(shared: Arc<Shared>, ctl: Arc<ConnCtl>, span: tracing::Span) -> Conn {
         Conn {
@@ -61,30 +60,6 @@ impl Conn {
             opened: 0,
             span,
         }
-    }
-
-    /// Acts on a budget's verdict: over budget, the client is told why and disconnected (true).
-    fn over(&self, verdict: Verdict, session: &mut Session) -> bool {
-        let Verdict::Over(kind) = verdict else {
-            return false;
-        };
-        // Said once: russh sends nothing after the first disconnect.
-        let _ = session.disconnect(Disconnect::ByApplication, kind.message(), "");
-        true
-    }
-
-    /// Spends from the request budget; true if the client is over it (and being disconnected).
-    fn spend_request(&self, session: &mut Session) -> bool {
-        self.over(self.ctl.budget.request(), session)
-    }
-
-    /// Counts a refused request, logs `what` while the log budget lasts; true if over budget.
-    fn refuse(&self, kind: Refused, session: &mut Session, what: impl FnOnce()) -> bool {
-        let verdict = self.ctl.budget.refused(kind);
-        if verdict == Verdict::Log {
-            self.span.in_scope(what);
-        }
-        self.over(verdict, session)
     }
 }
 
@@ -420,30 +395,7 @@ impl Handler for Conn {
         _pix_height: u32,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if self.over(self.ctl.budget.window_change(), session) {
-            return Ok(());
-        }
-        let Some(chan) = find(&mut self.channels, channel) else {
-            return Ok(());
-        };
-        let size = Size::clamped(col_width, row_height);
-        match &mut chan.mode {
-            // The size is recorded; a frame is drawn at most once per interval (the rest go
-            // with the next frame), so a flood of window-changes costs a few frames.
-            Mode::Tui(tui) => match tui.resize(size, std::time::Instant::now()) {
-                Redraw::Now => self.pump(channel, session),
-                Redraw::AskTerminal => {
-                    session.data(channel, STATUS_QUERY)?;
-                    Ok(())
-                }
-                Redraw::Later => Ok(()),
-            },
-            Mode::Setup => {
-                chan.pty = chan.pty.map(|_| size);
-                Ok(())
-            }
-            _ => Ok(()),
-        }
+        self.on_resize(channel, col_width, row_height, session)
     }
 
     async fn data(
@@ -452,21 +404,7 @@ impl Handler for Conn {
         data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        self.ctl.touch();
-        let resume = self.shared.resume();
-        let Some(chan) = find(&mut self.channels, channel) else {
-            return Ok(());
-        };
-        if let Mode::Tui(tui) = &mut chan.mode {
-            let before = tui.app().tab;
-            tui.input(data, &resume);
-            let after = tui.app().tab;
-            if after != before {
-                crate::metrics::get().tab_view(after.slug());
-            }
-            self.pump(channel, session)?;
-        }
-        Ok(())
+        self.on_data(channel, data, session)
     }
 
     async fn window_adjusted(
@@ -475,11 +413,7 @@ impl Handler for Conn {
         _new_size: u32,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if session.has_pending_data(channel) {
-            return Ok(());
-        }
-        self.pump(channel, session)?;
-        self.finish_if_drained(channel, session)
+        self.on_window_adjusted(channel, session)
     }
 
     async fn channel_eof(
@@ -487,20 +421,7 @@ impl Handler for Conn {
         channel: ChannelId,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        // The client will send no more input. A TUI cannot be used any more: end it cleanly.
-        if let Some(chan) = find(&mut self.channels, channel)
-            && let Mode::Tui(tui) = &mut chan.mode
-        {
-            let resume = self.shared.resume();
-            tui.flush_input(&resume);
-            let mut out = Vec::new();
-            tui.leave(&mut out);
-            chan.mode = Mode::Draining { exit: 0 };
-            if !out.is_empty() {
-                session.data(channel, out)?;
-            }
-        }
-        self.finish_if_drained(channel, session)
+        self.on_eof(channel, session)
     }
 
     async fn channel_close(
@@ -514,33 +435,4 @@ impl Handler for Conn {
         self.ctl.clear_tui_if(channel);
         Ok(())
     }
-}
-
-impl SessionError {
-    /// Whether this is just the client going away (closing the socket without a goodbye).
-    pub fn is_disconnect(&self) -> bool {
-        match self {
-            SessionError::Russh(russh::Error::Disconnect | russh::Error::HUP) => true,
-            SessionError::Russh(russh::Error::IO(e)) => matches!(
-                e.kind(),
-                std::io::ErrorKind::UnexpectedEof
-                    | std::io::ErrorKind::ConnectionReset
-                    | std::io::ErrorKind::BrokenPipe
-                    | std::io::ErrorKind::ConnectionAborted
-            ),
-            _ => false,
-        }
-    }
-}
-
-/// The authentication methods offered: all of them, and all succeed.
-pub fn auth_methods() -> MethodSet {
-    MethodSet::from(
-        &[
-            MethodKind::None,
-            MethodKind::PublicKey,
-            MethodKind::KeyboardInteractive,
-            MethodKind::Password,
-        ][..],
-    )
 }

@@ -11,8 +11,8 @@ use super::{Conn, STATUS_QUERY, SessionError, exec};
 use crate::commands::Command;
 use crate::content::SectionId;
 use crate::terminal::Size;
-use crate::tui::Tui;
 use crate::tui::theme::ClientEnv;
+use crate::tui::{Redraw, Tui};
 
 /// What one session channel is doing.
 pub(super) enum Mode {
@@ -175,5 +175,99 @@ impl Conn {
             session.data(id, out)?;
         }
         Ok(())
+    }
+
+    /// A window-change: the size is recorded; a frame is drawn at most once per interval (the
+    /// rest go with the next frame), so a flood of window-changes costs a few frames.
+    pub(super) fn on_resize(
+        &mut self,
+        channel: ChannelId,
+        col_width: u32,
+        row_height: u32,
+        session: &mut Session,
+    ) -> Result<(), SessionError> {
+        if self.over(self.ctl.budget.window_change(), session) {
+            return Ok(());
+        }
+        let Some(chan) = find(&mut self.channels, channel) else {
+            return Ok(());
+        };
+        let size = Size::clamped(col_width, row_height);
+        match &mut chan.mode {
+            // The size is recorded; a frame is drawn at most once per interval (the rest go
+            // with the next frame), so a flood of window-changes costs a few frames.
+            Mode::Tui(tui) => match tui.resize(size, std::time::Instant::now()) {
+                Redraw::Now => self.pump(channel, session),
+                Redraw::AskTerminal => {
+                    session.data(channel, STATUS_QUERY)?;
+                    Ok(())
+                }
+                Redraw::Later => Ok(()),
+            },
+            Mode::Setup => {
+                chan.pty = chan.pty.map(|_| size);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Channel data: keys (and mouse reports) for the TUI.
+    pub(super) fn on_data(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        session: &mut Session,
+    ) -> Result<(), SessionError> {
+        self.ctl.touch();
+        let resume = self.shared.resume();
+        let Some(chan) = find(&mut self.channels, channel) else {
+            return Ok(());
+        };
+        if let Mode::Tui(tui) = &mut chan.mode {
+            let before = tui.app().tab;
+            tui.input(data, &resume);
+            let after = tui.app().tab;
+            if after != before {
+                crate::metrics::get().tab_view(after.slug());
+            }
+            self.pump(channel, session)?;
+        }
+        Ok(())
+    }
+
+    /// The client's window opened again: draw the latest state, or finish a drained exec.
+    pub(super) fn on_window_adjusted(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), SessionError> {
+        if session.has_pending_data(channel) {
+            return Ok(());
+        }
+        self.pump(channel, session)?;
+        self.finish_if_drained(channel, session)
+    }
+
+    /// The client will send no more input. A TUI cannot be used any more: end it cleanly.
+    pub(super) fn on_eof(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), SessionError> {
+        // The client will send no more input. A TUI cannot be used any more: end it cleanly.
+        if let Some(chan) = find(&mut self.channels, channel)
+            && let Mode::Tui(tui) = &mut chan.mode
+        {
+            let resume = self.shared.resume();
+            tui.flush_input(&resume);
+            let mut out = Vec::new();
+            tui.leave(&mut out);
+            chan.mode = Mode::Draining { exit: 0 };
+            if !out.is_empty() {
+                session.data(channel, out)?;
+            }
+        }
+        self.finish_if_drained(channel, session)
     }
 }
