@@ -67,6 +67,7 @@ impl Shared {
     /// Enables test-only hooks (never set by the binary).
     pub fn with_test_hooks(mut self) -> Shared {
         self.test_hooks = true;
+        crate::tui::input::arm_test_panic();
         self
     }
 

@@ -9,6 +9,24 @@
 
 use terminput::{Event, KeyCode, KeyEvent};
 
+/// Tests only: once armed (by a server built with test hooks, never in production), this
+/// sequence panics inside the parser's contained call, so a black-box test can see what a
+/// contained panic does to the session and the log. No client input reaches the contained
+/// panic otherwise (the inputs known to crash terminput are filtered before it).
+pub const TEST_PANIC_SEQUENCE: &[u8] = b"\x1b[7357~";
+
+static TEST_PANIC: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Arms [`TEST_PANIC_SEQUENCE`] for this process (see `Shared::with_test_hooks`).
+#[doc(hidden)]
+pub fn arm_test_panic() {
+    TEST_PANIC.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn test_panic_armed() -> bool {
+    TEST_PANIC.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// The longest unfinished escape sequence kept; anything longer is garbage and dropped.
 const MAX_SEQUENCE: usize = 64;
 /// Pasted text kept per paste (the rest is counted and dropped).
@@ -93,7 +111,12 @@ impl InputParser {
             // the session.
             let parsed = crate::logging::panic::contained(
                 "input sequence dropped, session continues",
-                || Event::parse_from(&self.buf),
+                || {
+                    if test_panic_armed() && self.buf == TEST_PANIC_SEQUENCE {
+                        panic!("test-only parser panic");
+                    }
+                    Event::parse_from(&self.buf)
+                },
             )
             .unwrap_or_else(|_| Err(std::io::Error::other("parser panicked")));
             match parsed {
