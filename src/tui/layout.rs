@@ -242,8 +242,6 @@ pub fn tab_at(
         .map(|s| s.id)
 }
 
-/// Draws the whole screen for `app` into `buf` (whose area is the client's size).
-
 #[cfg(test)]
 mod tests {
     use super::*;
