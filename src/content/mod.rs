@@ -5,6 +5,7 @@
 //! same words in the same order.
 
 mod blocks;
+mod breaks;
 mod wrap;
 
 pub use blocks::{Block, header, section};

@@ -1,7 +1,9 @@
 //! Word-wrapping blocks into styled lines: breaks only at spaces (never inside a word, an e-mail
 //! address or a URL), bullets with a hanging indent, widths in terminal columns.
 
-use super::Block;
+use unicode_width::UnicodeWidthStr;
+
+use super::{Block, breaks};
 
 /// What a wrapped line is, so a renderer can style it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +124,7 @@ pub fn wrap(blocks: &[Block], width: usize, style: Style) -> Vec<Line> {
             }
             Block::Figure { value, label } => {
                 let text = format!("{value}  {label}");
-                if text.chars().count() <= width {
+                if text.width() <= width {
                     out.push(Line {
                         kind: LineKind::Figure { split: value.len() },
                         text,
@@ -147,7 +149,7 @@ pub fn wrap(blocks: &[Block], width: usize, style: Style) -> Vec<Line> {
             }
             Block::Email { lead, address } => {
                 let text = format!("{lead} {address}");
-                if text.chars().count() <= width {
+                if text.width() <= width {
                     out.push(Line {
                         kind: LineKind::Email {
                             split: lead.len() + 1,
@@ -156,10 +158,8 @@ pub fn wrap(blocks: &[Block], width: usize, style: Style) -> Vec<Line> {
                     });
                 } else {
                     push_wrapped(&mut out, lead, width, "", "", LineKind::Para);
-                    out.push(Line {
-                        kind: LineKind::Email { split: 0 },
-                        text: address.clone(),
-                    });
+                    let kind = LineKind::Email { split: 0 };
+                    push_wrapped(&mut out, address, width, "", "", kind);
                 }
             }
         }
@@ -179,14 +179,16 @@ fn sep_break(sep: &str) -> String {
     }
 }
 
-/// Wrapping options used everywhere: break only at ASCII spaces, never inside a word (so e-mail
-/// addresses, URLs and hyphenated words stay whole), first-fit (cheap and predictable).
+/// Wrapping options used everywhere: break at ASCII spaces and next to wide characters
+/// ([`breaks::words`]), so e-mail addresses, URLs and hyphenated words stay whole; a word wider
+/// than the whole line is cut at the width rather than run off the screen; first-fit (cheap and
+/// predictable). Widths are display widths (textwrap measures with unicode-width).
 fn options(width: usize) -> textwrap::Options<'static> {
     textwrap::Options::new(width)
-        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_separator(textwrap::WordSeparator::Custom(breaks::words))
         .word_splitter(textwrap::WordSplitter::NoHyphenation)
         .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit)
-        .break_words(false)
+        .break_words(true)
 }
 
 /// Wraps one paragraph of plain text to `width` columns.
@@ -222,7 +224,6 @@ mod tests {
     use crate::content::{SectionId, section};
     use crate::resume::Resume;
     use std::path::Path;
-    use unicode_width::UnicodeWidthStr;
 
     fn resume() -> Resume {
         Resume::parse(include_str!("../../resume.toml"), Path::new("resume.toml")).unwrap()
