@@ -9,7 +9,7 @@ mod breaks;
 mod wrap;
 
 pub use blocks::{Block, header, section};
-pub use wrap::{Line, LineKind, Style, wrap, wrap_text};
+pub use wrap::{Line, LineKind, Style, ellipsize, wrap, wrap_text};
 
 /// The tabs of the UI and the sections of the plain export, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -199,6 +199,28 @@ pub fn wrap_text(text: &str, width: usize) -> Vec<String> {
         .collect()
 }
 
+/// `text` if it fits in `width` columns, else as much of it as fits followed by `ellipsis`
+/// (a character never cut in half: a wide one that would straddle the edge is left out too).
+pub fn ellipsize(text: &str, width: usize, ellipsis: &str) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let room = width.saturating_sub(ellipsis.width());
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.truncate(out.trim_end().len());
+    out.push_str(ellipsis);
+    out
+}
+
 fn push_wrapped(
     out: &mut Vec<Line>,
     text: &str,

@@ -43,11 +43,14 @@ pub fn tagline_lines(size: Size, resume: &Resume) -> Vec<String> {
     if lines.len() > cap {
         lines.truncate(cap);
         if let Some(last) = lines.last_mut() {
-            // End on a whole word with an ellipsis.
+            // End on a whole word with an ellipsis; text without spaces (CJK) at a character.
             while last.width() + 1 > width {
                 match last.rfind(' ') {
                     Some(i) => last.truncate(i),
-                    None => break,
+                    None => {
+                        *last = content::ellipsize(last, width - 1, "");
+                        break;
+                    }
                 }
             }
             last.push('…');
