@@ -297,4 +297,58 @@ mod tests {
         assert!(lines[1].text.starts_with("  "));
         assert_eq!(lines[1].kind, LineKind::BulletCont);
     }
+
+    #[test]
+    fn wide_and_combining_text_wraps_within_width_and_loses_nothing() {
+        let blocks = [
+            Block::Heading("分散型連絡先管理システムの大規模設計と運用".into()),
+            Block::Para(
+                "Café\u{301} 🚀🚀🚀 naïve 東京と大阪のチーム、👨\u{200d}👩\u{200d}👧 e\u{301}"
+                    .into(),
+            ),
+            Block::Bullet("数十億件のエンティティをミリ秒未満で検索できるように".into()),
+            Block::Keywords(vec!["分散システム".into(), "可観測性".into()]),
+            Block::Figure {
+                value: "数十億件".into(),
+                label: "管理している連絡先".into(),
+            },
+            Block::Email {
+                lead: "メールはこちら".into(),
+                address: "a-very-long-address-for-a-narrow-screen@example.com".into(),
+            },
+        ];
+        let letters = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let source: String = blocks
+            .iter()
+            .map(|b| match b {
+                Block::Heading(t) | Block::Para(t) | Block::Bullet(t) => t.clone(),
+                Block::Keywords(k) => k.join("·"),
+                Block::Figure { value, label } => format!("{value}{label}"),
+                Block::Email { lead, address } => format!("{lead}{address}"),
+                _ => String::new(),
+            })
+            .collect();
+        for width in 10..=60 {
+            let lines = wrap(&blocks, width, Style::TUI);
+            for l in &lines {
+                assert!(l.text.width() <= width, "{width}: {:?}", l.text);
+                assert!(!l.text.starts_with('\u{301}'), "{width}: {:?}", l.text);
+            }
+            let bullet = Style::TUI.bullet.trim();
+            let got: String = lines
+                .iter()
+                .map(|l| letters(&l.text).replacen(bullet, "", 1))
+                .collect();
+            assert_eq!(letters(&got), letters(&source), "{width}");
+        }
+    }
+
+    #[test]
+    fn ellipsize_fits_display_width() {
+        assert_eq!(ellipsize("short", 10, "…"), "short");
+        assert_eq!(ellipsize("山田太郎です", 7, "…"), "山田太…");
+        assert_eq!(ellipsize("山田太郎です", 8, "..."), "山田...");
+        assert_eq!(ellipsize("Backend Platform", 9, "…"), "Backend…");
+        assert_eq!(ellipsize("cafe\u{301}st", 5, "…"), "cafe\u{301}…");
+    }
 }

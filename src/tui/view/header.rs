@@ -40,7 +40,10 @@ pub fn render(area: Rect, size: Size, ctx: &ViewCtx, buf: &mut Buffer) {
             Span::styled(content::ellipsize(label, label_room, ellipsis), t.label),
         ]
     } else {
-        vec![Span::styled(content::ellipsize(name, room, ellipsis), t.name)]
+        vec![Span::styled(
+            content::ellipsize(name, room, ellipsis),
+            t.name,
+        )]
     };
     let mut lines = vec![TLine::from(first)];
     for l in layout::tagline_lines(size, ctx.resume) {
