@@ -90,7 +90,11 @@ fn render_text_prints_wide_characters_as_a_terminal_does() {
         .arg(&path)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.lines().count(), 30, "{text}");
     for l in text.lines() {
@@ -112,17 +116,26 @@ fn every_size_fits_in_display_columns_and_titles_are_not_cut() {
                 let bytes = render::text(&r, &opts(cols, rows, tab));
                 let text = String::from_utf8(bytes).unwrap();
                 for l in text.lines() {
-                    assert!(l.width() <= usize::from(cols), "{cols}x{rows} {tab:?}: {l:?}");
+                    assert!(
+                        l.width() <= usize::from(cols),
+                        "{cols}x{rows} {tab:?}: {l:?}"
+                    );
                 }
                 let first = text.lines().next().unwrap_or("");
                 if first.contains(LABEL) {
                     assert!(first.contains(NAME), "{cols}: {first:?}");
                 } else {
-                    assert!(first.trim_end().ends_with('…'), "{cols}: header cut: {first:?}");
+                    assert!(
+                        first.trim_end().ends_with('…'),
+                        "{cols}: header cut: {first:?}"
+                    );
                 }
                 // Tall enough for the title to be on the first screen of these tabs.
                 if rows >= 24 && matches!(tab, SectionId::Experience | SectionId::CaseStudies) {
-                    assert!(letters(&text).contains(TITLE), "{cols}x{rows} {tab:?}:\n{text}");
+                    assert!(
+                        letters(&text).contains(TITLE),
+                        "{cols}x{rows} {tab:?}:\n{text}"
+                    );
                 }
             }
         }
@@ -173,7 +186,11 @@ fn scrolling_through_every_tab_shows_every_line_whole() {
             }
             for l in lines.iter() {
                 assert!(l.text.width() <= layout::text_width(size), "{l:?}");
-                assert!(seen.contains(l.text.trim()), "{cols}x{rows} {tab:?}: {:?}", l.text);
+                assert!(
+                    seen.contains(l.text.trim()),
+                    "{cols}x{rows} {tab:?}: {:?}",
+                    l.text
+                );
             }
         }
     }
