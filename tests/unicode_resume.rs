@@ -195,3 +195,23 @@ fn scrolling_through_every_tab_shows_every_line_whole() {
         }
     }
 }
+
+#[test]
+fn a_sweep_of_sizes_never_panics_and_always_fits() {
+    let r = resume();
+    for cols in (1u16..=400).step_by(37).chain([1, 39, 40, 45, 400]) {
+        for rows in (1u16..=200).step_by(19).chain([1, 11, 12, 200]) {
+            for tab in [SectionId::About, SectionId::CaseStudies, SectionId::Contact] {
+                for help in [false, true] {
+                    let mut o = opts(cols, rows, tab);
+                    o.help = help;
+                    let text = String::from_utf8(render::text(&r, &o)).unwrap();
+                    assert_eq!(text.lines().count(), usize::from(rows));
+                    for l in text.lines() {
+                        assert!(l.width() <= usize::from(cols), "{cols}x{rows}: {l:?}");
+                    }
+                }
+            }
+        }
+    }
+}

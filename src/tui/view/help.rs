@@ -7,7 +7,7 @@ use ratatui::text::{Line as TLine, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::ViewCtx;
-use super::widgets::border_set;
+use super::widgets::{border_set, pad};
 
 pub fn render(screen: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
     let t = ctx.theme;
@@ -34,7 +34,7 @@ pub fn render(screen: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
     let mut lines = vec![TLine::styled("Keys", t.heading)];
     for (k, what) in rows {
         lines.push(TLine::from(vec![
-            Span::styled(format!("  {k:<17}"), t.key),
+            Span::styled(format!("  {}", pad(k, 17)), t.key),
             Span::styled(what, t.text),
         ]));
     }
@@ -52,7 +52,7 @@ pub fn render(screen: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
         ("help", "every command"),
     ] {
         lines.push(TLine::from(vec![
-            Span::styled(format!("  ssh … {cmd:<7}"), t.key),
+            Span::styled(format!("  ssh … {}", pad(cmd, 7)), t.key),
             Span::styled(what, t.text),
         ]));
     }

@@ -98,11 +98,7 @@ mod tests {
         render(app, &ctx, &mut buf);
         let mut s = String::new();
         for y in 0..app.size.rows {
-            let mut line = String::new();
-            for x in 0..app.size.cols {
-                line.push_str(buf[(x, y)].symbol());
-            }
-            s.push_str(line.trim_end());
+            s.push_str(crate::render::row_text(&buf, y).trim_end());
             s.push('\n');
         }
         s
