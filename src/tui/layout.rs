@@ -32,8 +32,9 @@ pub fn too_small(size: Size) -> bool {
     size.cols < MIN_COLS || size.rows < MIN_ROWS
 }
 
-/// Lines of tagline shown under the name at this size.
-pub fn tagline_lines(size: Size, resume: &Resume) -> Vec<String> {
+/// Lines of tagline shown under the name at this size; if some are left out, the last line
+/// shown ends with `ellipsis`.
+pub fn tagline_lines(size: Size, resume: &Resume, ellipsis: &str) -> Vec<String> {
     if size.rows < 16 {
         return Vec::new();
     }
@@ -44,23 +45,25 @@ pub fn tagline_lines(size: Size, resume: &Resume) -> Vec<String> {
         lines.truncate(cap);
         if let Some(last) = lines.last_mut() {
             // End on a whole word with an ellipsis; text without spaces (CJK) at a character.
-            while last.width() + 1 > width {
+            let room = width.saturating_sub(ellipsis.width());
+            while last.width() > room {
                 match last.rfind(' ') {
                     Some(i) => last.truncate(i),
                     None => {
-                        *last = content::ellipsize(last, width - 1, "");
+                        *last = content::ellipsize(last, room, "");
                         break;
                     }
                 }
             }
-            last.push('…');
+            last.push_str(ellipsis);
         }
     }
     lines
 }
 
 pub fn areas(size: Size, resume: &Resume) -> Areas {
-    let header_h = 1 + tagline_lines(size, resume).len() as u16;
+    // How many lines, not which: the ellipsis does not change the count.
+    let header_h = 1 + tagline_lines(size, resume, "…").len() as u16;
     let w = size.cols;
     let footer_h = 1;
     let tabs_y = header_h;

@@ -46,7 +46,7 @@ pub fn render(area: Rect, size: Size, ctx: &ViewCtx, buf: &mut Buffer) {
         )]
     };
     let mut lines = vec![TLine::from(first)];
-    for l in layout::tagline_lines(size, ctx.resume) {
+    for l in layout::tagline_lines(size, ctx.resume, ellipsis) {
         lines.push(TLine::styled(l, t.tagline));
     }
     for (i, line) in lines.iter().enumerate().take(usize::from(area.height)) {

@@ -199,4 +199,27 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn header_ellipses_match_the_character_set() {
+        let r = resume();
+        // 60 columns: the tagline needs three lines and has two, the title line fits.
+        let app = App::new(SectionId::About, Size::new(60, 24));
+        for (unicode, ellipsis) in [(true, "…"), (false, "...")] {
+            let s = draw(&app, &r, unicode);
+            let header: Vec<&str> = s.lines().take(3).collect();
+            assert!(header[2].ends_with(ellipsis), "{header:?}");
+            assert!(unicode || header.iter().all(|l| l.is_ascii()), "{header:?}");
+        }
+        // 40 columns: the title does not fit beside the name and ends with an ellipsis.
+        let app = App::new(SectionId::About, Size::new(40, 24));
+        let first = draw(&app, &r, false)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        assert!(first.starts_with(" Arunav Malhotra - Backend"), "{first:?}");
+        assert!(first.ends_with("..."), "{first:?}");
+        assert!(first.len() <= 39, "{first:?}");
+    }
 }
