@@ -1,5 +1,6 @@
-//! Word-wrapping blocks into styled lines: breaks only at spaces (never inside a word, an e-mail
-//! address or a URL), bullets with a hanging indent, widths in terminal columns.
+//! Word-wrapping blocks into styled lines, in terminal columns: breaks at spaces and next to wide
+//! characters (see [`super::breaks`]; never inside a Latin word, an e-mail address or a URL
+//! unless it is wider than the line), bullets with a hanging indent.
 
 use unicode_width::UnicodeWidthStr;
 
