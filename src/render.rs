@@ -42,19 +42,33 @@ fn frame(resume: &Resume, opts: &Options) -> Buffer {
     buf
 }
 
-/// The frame's characters, one line per row, trailing spaces trimmed.
+/// The frame's characters as a terminal shows them, one line per row, trailing spaces trimmed.
 pub fn text(resume: &Resume, opts: &Options) -> Vec<u8> {
     let buf = frame(resume, opts);
     let mut out = String::new();
     for y in 0..buf.area.height {
-        let mut line = String::new();
-        for x in 0..buf.area.width {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
+        out.push_str(row_text(&buf, y).trim_end());
         out.push('\n');
     }
     out.into_bytes()
+}
+
+/// Row `y` (counted from the top of `buf`) as a terminal shows it: a wide character covers the cell after it, which the
+/// buffer keeps as a blank continuation cell, so that cell is not printed (as in the diff that
+/// draws the frame, [`crate::terminal::encode_row`]).
+pub fn row_text(buf: &Buffer, y: u16) -> String {
+    let mut line = String::new();
+    let mut skip = 0usize;
+    for x in 0..buf.area.width {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        let sym = buf[(buf.area.x + x, buf.area.y + y)].symbol();
+        line.push_str(sym);
+        skip = crate::terminal::symbol_width(sym).saturating_sub(1);
+    }
+    line
 }
 
 /// The frame with colours, one line per row, for printing in a terminal (`cat`-able).

@@ -115,7 +115,7 @@ pub fn encode_diff(prev: &Buffer, next: &Buffer, out: &mut Vec<u8>) {
 }
 
 /// Display width of a cell's symbol, with a fast path for ASCII.
-fn symbol_width(sym: &str) -> usize {
+pub fn symbol_width(sym: &str) -> usize {
     match sym.as_bytes() {
         [b] if b.is_ascii() => 1,
         _ => unicode_width::UnicodeWidthStr::width(sym),

@@ -4,7 +4,7 @@ use terminput::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEventKind, ScrollDirection,
 };
 
-use super::view;
+use super::layout;
 use crate::content::SectionId;
 use crate::resume::Resume;
 use crate::terminal::Size;
@@ -28,8 +28,8 @@ pub struct App {
 pub struct Ctx<'a> {
     pub resume: &'a Resume,
     pub unicode: bool,
-    /// Layout numbers for the app's current size (see [`view::geometry`]).
-    pub geometry: &'a view::Geometry,
+    /// Layout numbers for the app's current size (see [`layout::geometry`]).
+    pub geometry: &'a layout::Geometry,
 }
 
 impl App {
@@ -55,7 +55,7 @@ impl App {
                     if self.help {
                         self.help = false;
                     } else if let Some(tab) =
-                        view::tab_at(self.size, ctx.resume, self.tab, m.column, m.row)
+                        layout::tab_at(self.size, ctx.resume, self.tab, m.column, m.row)
                     {
                         self.tab = tab;
                     }
@@ -162,7 +162,7 @@ mod tests {
     }
 
     fn press(app: &mut App, code: KeyCode, r: &std::sync::Arc<Resume>) {
-        let g = view::geometry(app.size, r, true);
+        let g = layout::geometry(app.size, r, true);
         let ctx = Ctx {
             resume: r,
             unicode: true,
@@ -183,7 +183,7 @@ mod tests {
         assert_eq!(app.tab, SectionId::CaseStudies);
         press(&mut app, KeyCode::Char('9'), &r);
         assert_eq!(app.tab, SectionId::CaseStudies);
-        let g = view::geometry(app.size, &r, true);
+        let g = layout::geometry(app.size, &r, true);
         let ctx = Ctx {
             resume: &r,
             unicode: true,
@@ -228,7 +228,7 @@ mod tests {
         press(&mut app, KeyCode::Esc, &r);
         assert!(app.quit);
         let mut app = App::new(SectionId::About, Size::new(80, 24));
-        let g = view::geometry(app.size, &r, true);
+        let g = layout::geometry(app.size, &r, true);
         let ctx = Ctx {
             resume: &r,
             unicode: true,
@@ -246,7 +246,7 @@ mod tests {
         let r = resume();
         let mut app = App::new(SectionId::Experience, Size::new(40, 12));
         press(&mut app, KeyCode::End, &r);
-        let g = view::geometry(Size::new(200, 60), &r, true);
+        let g = layout::geometry(Size::new(200, 60), &r, true);
         let ctx = Ctx {
             resume: &r,
             unicode: true,
@@ -255,7 +255,7 @@ mod tests {
         app.resize(Size::new(200, 60), &ctx);
         assert_eq!(
             app.offset(),
-            view::max_scroll(app.size, &r, true, SectionId::Experience)
+            layout::max_scroll(app.size, &r, true, SectionId::Experience)
         );
     }
 }

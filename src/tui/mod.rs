@@ -7,9 +7,11 @@
 pub mod app;
 pub mod frames;
 pub mod input;
+pub mod layout;
 pub mod pacing;
 pub mod theme;
 pub mod view;
+pub mod wrapped;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -46,7 +48,7 @@ pub struct Tui {
     pacer: ResizePacer,
     /// Layout numbers for the current size and resume (the resume is kept so its address cannot
     /// be reused by another while cached).
-    geometry: Option<(Size, Arc<Resume>, view::Geometry)>,
+    geometry: Option<(Size, Arc<Resume>, layout::Geometry)>,
 }
 
 impl Tui {
@@ -67,12 +69,12 @@ impl Tui {
     }
 
     /// The geometry for the app's current size and `resume`, computed only when they change.
-    fn geometry(&mut self, resume: &Arc<Resume>) -> view::Geometry {
+    fn geometry(&mut self, resume: &Arc<Resume>) -> layout::Geometry {
         let size = self.app.size;
         match &self.geometry {
             Some((s, r, g)) if *s == size && Arc::ptr_eq(r, resume) => *g,
             _ => {
-                let g = view::geometry(size, resume, self.caps.unicode);
+                let g = layout::geometry(size, resume, self.caps.unicode);
                 self.geometry = Some((size, Arc::clone(resume), g));
                 g
             }

@@ -1,191 +1,10 @@
-//! The resume as a document: sections of typed blocks, and word-wrapping them into lines.
-//!
-//! Both the TUI and the plain-text export read the resume through this module, so they show the
-//! same words in the same order. Wrapping breaks only at spaces (never inside a word, an e-mail
-//! address or a URL) and gives bullets a hanging indent.
+//! Word-wrapping blocks into styled lines, in terminal columns: breaks at spaces and next to wide
+//! characters (see [`super::breaks`]; never inside a Latin word, an e-mail address or a URL
+//! unless it is wider than the line), bullets with a hanging indent.
 
-use std::fmt::Write as _;
+use unicode_width::UnicodeWidthStr;
 
-use crate::resume::Resume;
-
-/// The tabs of the UI and the sections of the plain export, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SectionId {
-    About,
-    Experience,
-    CaseStudies,
-    Initiatives,
-    Skills,
-    Contact,
-}
-
-impl SectionId {
-    pub const ALL: [SectionId; 6] = [
-        SectionId::About,
-        SectionId::Experience,
-        SectionId::CaseStudies,
-        SectionId::Initiatives,
-        SectionId::Skills,
-        SectionId::Contact,
-    ];
-
-    /// The tab label.
-    pub fn title(self) -> &'static str {
-        match self {
-            SectionId::About => "About",
-            SectionId::Experience => "Experience",
-            SectionId::CaseStudies => "Case Studies",
-            SectionId::Initiatives => "Initiatives",
-            SectionId::Skills => "Skills",
-            SectionId::Contact => "Contact",
-        }
-    }
-
-    /// The command-line name (`ssh host case-studies`).
-    pub fn slug(self) -> &'static str {
-        match self {
-            SectionId::About => "about",
-            SectionId::Experience => "experience",
-            SectionId::CaseStudies => "case-studies",
-            SectionId::Initiatives => "initiatives",
-            SectionId::Skills => "skills",
-            SectionId::Contact => "contact",
-        }
-    }
-
-    pub fn from_slug(s: &str) -> Option<SectionId> {
-        Self::ALL.into_iter().find(|id| id.slug() == s)
-    }
-
-    pub fn index(self) -> usize {
-        Self::ALL.iter().position(|&s| s == self).unwrap_or(0)
-    }
-
-    pub fn from_index(i: usize) -> SectionId {
-        Self::ALL[i.min(Self::ALL.len() - 1)]
-    }
-}
-
-/// One piece of a section.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Block {
-    /// A heading inside a section (a role, a case study, a list's name).
-    Heading(String),
-    /// A small heading ("Key Achievements", "Challenge").
-    Subheading(String),
-    /// Secondary facts (company, dates).
-    Meta(String),
-    Para(String),
-    Bullet(String),
-    /// A headline figure and its label ("99.9%", "Uptime Sustained").
-    Figure {
-        value: String,
-        label: String,
-    },
-    /// Short items shown inline, separated by dots.
-    Keywords(Vec<String>),
-    /// An e-mail address, with the words that lead to it.
-    Email {
-        lead: String,
-        address: String,
-    },
-}
-
-/// The blocks of one section.
-pub fn section(resume: &Resume, id: SectionId) -> Vec<Block> {
-    let mut out = Vec::new();
-    let b = &resume.basics;
-    match id {
-        SectionId::About => {
-            out.push(Block::Para(b.summary.to_string()));
-            for p in &resume.about.paragraphs {
-                out.push(Block::Para(p.to_string()));
-            }
-            if !resume.focus.is_empty()
-                && let Some(t) = &resume.about.focus_title
-            {
-                out.push(Block::Heading(t.to_string()));
-            }
-            for g in &resume.focus {
-                out.push(Block::Subheading(g.name.to_string()));
-                out.extend(g.items.iter().map(|i| Block::Bullet(i.to_string())));
-            }
-        }
-        SectionId::Experience => {
-            for w in &resume.work {
-                out.push(Block::Heading(w.position.to_string()));
-                out.push(Block::Meta(w.name.to_string()));
-                let mut when = w.dates();
-                if let Some(d) = &w.duration {
-                    let _ = write!(when, " · {d}");
-                }
-                out.push(Block::Meta(when));
-                out.push(Block::Subheading("Key Achievements".into()));
-                out.extend(w.highlights.iter().map(|h| Block::Bullet(h.to_string())));
-            }
-        }
-        SectionId::CaseStudies => {
-            for p in &resume.projects {
-                out.push(Block::Heading(p.name.to_string()));
-                out.push(Block::Subheading("Challenge".into()));
-                out.push(Block::Para(p.challenge.to_string()));
-                out.push(Block::Subheading("Solution".into()));
-                out.push(Block::Para(p.solution.to_string()));
-                out.push(Block::Subheading("Impact Delivered".into()));
-                out.push(Block::Figure {
-                    value: p.impact.figure.to_string(),
-                    label: p.impact.label.to_string(),
-                });
-                out.push(Block::Para(p.impact.detail.to_string()));
-            }
-        }
-        SectionId::Initiatives => {
-            out.push(Block::Heading("Other Key Initiatives".into()));
-            for i in &resume.initiatives {
-                out.push(Block::Subheading(i.name.to_string()));
-                out.push(Block::Para(i.description.to_string()));
-            }
-        }
-        SectionId::Skills => {
-            if !resume.skills.is_empty() {
-                out.push(Block::Heading("Technical Skills".into()));
-            }
-            for s in &resume.skills {
-                out.push(Block::Subheading(s.name.to_string()));
-                out.push(Block::Keywords(
-                    s.keywords.iter().map(|k| k.to_string()).collect(),
-                ));
-            }
-            if !resume.competencies.is_empty() {
-                out.push(Block::Heading("Core Competencies".into()));
-            }
-            for c in &resume.competencies {
-                out.push(Block::Subheading(c.name.to_string()));
-                out.push(Block::Para(c.description.to_string()));
-            }
-        }
-        SectionId::Contact => {
-            let c = &resume.contact;
-            out.push(Block::Heading(c.heading.to_string()));
-            out.push(Block::Subheading(c.title.to_string()));
-            out.push(Block::Para(c.message.to_string()));
-            out.push(Block::Email {
-                lead: c.email_lead.to_string(),
-                address: b.email.to_string(),
-            });
-            if let Some(url) = &b.url {
-                out.push(Block::Meta(url.to_string()));
-            }
-            for p in &b.profiles {
-                out.push(Block::Meta(format!("{}: {}", p.network, p.url)));
-            }
-            if let Some(loc) = &b.location {
-                out.push(Block::Meta(loc.to_string()));
-            }
-        }
-    }
-    out
-}
+use super::{Block, breaks};
 
 /// What a wrapped line is, so a renderer can style it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -306,7 +125,7 @@ pub fn wrap(blocks: &[Block], width: usize, style: Style) -> Vec<Line> {
             }
             Block::Figure { value, label } => {
                 let text = format!("{value}  {label}");
-                if text.chars().count() <= width {
+                if text.width() <= width {
                     out.push(Line {
                         kind: LineKind::Figure { split: value.len() },
                         text,
@@ -331,7 +150,7 @@ pub fn wrap(blocks: &[Block], width: usize, style: Style) -> Vec<Line> {
             }
             Block::Email { lead, address } => {
                 let text = format!("{lead} {address}");
-                if text.chars().count() <= width {
+                if text.width() <= width {
                     out.push(Line {
                         kind: LineKind::Email {
                             split: lead.len() + 1,
@@ -340,10 +159,8 @@ pub fn wrap(blocks: &[Block], width: usize, style: Style) -> Vec<Line> {
                     });
                 } else {
                     push_wrapped(&mut out, lead, width, "", "", LineKind::Para);
-                    out.push(Line {
-                        kind: LineKind::Email { split: 0 },
-                        text: address.clone(),
-                    });
+                    let kind = LineKind::Email { split: 0 };
+                    push_wrapped(&mut out, address, width, "", "", kind);
                 }
             }
         }
@@ -363,14 +180,16 @@ fn sep_break(sep: &str) -> String {
     }
 }
 
-/// Wrapping options used everywhere: break only at ASCII spaces, never inside a word (so e-mail
-/// addresses, URLs and hyphenated words stay whole), first-fit (cheap and predictable).
+/// Wrapping options used everywhere: break at ASCII spaces and next to wide characters
+/// ([`breaks::words`]), so e-mail addresses, URLs and hyphenated words stay whole; a word wider
+/// than the whole line is cut at the width rather than run off the screen; first-fit (cheap and
+/// predictable). Widths are display widths (textwrap measures with unicode-width).
 fn options(width: usize) -> textwrap::Options<'static> {
     textwrap::Options::new(width)
-        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_separator(textwrap::WordSeparator::Custom(breaks::words))
         .word_splitter(textwrap::WordSplitter::NoHyphenation)
         .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit)
-        .break_words(false)
+        .break_words(true)
 }
 
 /// Wraps one paragraph of plain text to `width` columns.
@@ -379,6 +198,28 @@ pub fn wrap_text(text: &str, width: usize) -> Vec<String> {
         .into_iter()
         .map(|l| l.trim_end().to_owned())
         .collect()
+}
+
+/// `text` if it fits in `width` columns, else as much of it as fits followed by `ellipsis`
+/// (a character never cut in half: a wide one that would straddle the edge is left out too).
+pub fn ellipsize(text: &str, width: usize, ellipsis: &str) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let room = width.saturating_sub(ellipsis.width());
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.truncate(out.trim_end().len());
+    out.push_str(ellipsis);
+    out
 }
 
 fn push_wrapped(
@@ -400,33 +241,15 @@ fn push_wrapped(
     }
 }
 
-/// The header lines of the plain export: name, label, tagline.
-pub fn header(resume: &Resume) -> [String; 3] {
-    let b = &resume.basics;
-    [
-        b.name.to_string(),
-        b.label.to_string(),
-        b.tagline.to_string(),
-    ]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::{SectionId, section};
+    use crate::resume::Resume;
     use std::path::Path;
-    use unicode_width::UnicodeWidthStr;
 
     fn resume() -> Resume {
-        Resume::parse(include_str!("../resume.toml"), Path::new("resume.toml")).unwrap()
-    }
-
-    #[test]
-    fn slugs_round_trip() {
-        for id in SectionId::ALL {
-            assert_eq!(SectionId::from_slug(id.slug()), Some(id));
-            assert_eq!(SectionId::from_index(id.index()), id);
-        }
-        assert_eq!(SectionId::from_slug("nope"), None);
+        Resume::parse(include_str!("../../resume.toml"), Path::new("resume.toml")).unwrap()
     }
 
     #[test]
@@ -474,5 +297,59 @@ mod tests {
         assert_eq!(lines[0].kind, LineKind::Bullet);
         assert!(lines[1].text.starts_with("  "));
         assert_eq!(lines[1].kind, LineKind::BulletCont);
+    }
+
+    #[test]
+    fn wide_and_combining_text_wraps_within_width_and_loses_nothing() {
+        let blocks = [
+            Block::Heading("分散型連絡先管理システムの大規模設計と運用".into()),
+            Block::Para(
+                "Café\u{301} 🚀🚀🚀 naïve 東京と大阪のチーム、👨\u{200d}👩\u{200d}👧 e\u{301}"
+                    .into(),
+            ),
+            Block::Bullet("数十億件のエンティティをミリ秒未満で検索できるように".into()),
+            Block::Keywords(vec!["分散システム".into(), "可観測性".into()]),
+            Block::Figure {
+                value: "数十億件".into(),
+                label: "管理している連絡先".into(),
+            },
+            Block::Email {
+                lead: "メールはこちら".into(),
+                address: "a-very-long-address-for-a-narrow-screen@example.com".into(),
+            },
+        ];
+        let letters = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let source: String = blocks
+            .iter()
+            .map(|b| match b {
+                Block::Heading(t) | Block::Para(t) | Block::Bullet(t) => t.clone(),
+                Block::Keywords(k) => k.join("·"),
+                Block::Figure { value, label } => format!("{value}{label}"),
+                Block::Email { lead, address } => format!("{lead}{address}"),
+                _ => String::new(),
+            })
+            .collect();
+        for width in 10..=60 {
+            let lines = wrap(&blocks, width, Style::TUI);
+            for l in &lines {
+                assert!(l.text.width() <= width, "{width}: {:?}", l.text);
+                assert!(!l.text.starts_with('\u{301}'), "{width}: {:?}", l.text);
+            }
+            let bullet = Style::TUI.bullet.trim();
+            let got: String = lines
+                .iter()
+                .map(|l| letters(&l.text).replacen(bullet, "", 1))
+                .collect();
+            assert_eq!(letters(&got), letters(&source), "{width}");
+        }
+    }
+
+    #[test]
+    fn ellipsize_fits_display_width() {
+        assert_eq!(ellipsize("short", 10, "…"), "short");
+        assert_eq!(ellipsize("山田太郎です", 7, "…"), "山田太…");
+        assert_eq!(ellipsize("山田太郎です", 8, "..."), "山田...");
+        assert_eq!(ellipsize("Backend Platform", 9, "…"), "Backend…");
+        assert_eq!(ellipsize("cafe\u{301}st", 5, "…"), "cafe\u{301}…");
     }
 }

@@ -1,0 +1,103 @@
+//! Drawing helpers shared by the parts of the view: border sets, a titled box, a line of spans.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::symbols;
+use ratatui::text::Line as TLine;
+use unicode_width::UnicodeWidthStr;
+
+pub fn border_set(unicode: bool) -> symbols::border::Set<'static> {
+    if unicode {
+        symbols::border::ROUNDED
+    } else {
+        symbols::border::Set {
+            top_left: "+",
+            top_right: "+",
+            bottom_left: "+",
+            bottom_right: "+",
+            vertical_left: "|",
+            vertical_right: "|",
+            horizontal_top: "-",
+            horizontal_bottom: "-",
+        }
+    }
+}
+
+/// Draws a bordered box with a title top-left and a note bottom-right (cheaper than a `Block`,
+/// which this is equivalent to here); returns the area inside.
+pub fn draw_box(
+    buf: &mut Buffer,
+    area: Rect,
+    set: symbols::border::Set,
+    style: Style,
+    title: &TLine,
+    note: &TLine,
+) -> Rect {
+    let area = area.intersection(buf.area);
+    if area.width < 2 || area.height < 2 {
+        return Rect::new(area.x, area.y, 0, 0);
+    }
+    let (l, r, top, bottom) = (area.left(), area.right() - 1, area.top(), area.bottom() - 1);
+    for x in l + 1..r {
+        buf[(x, top)]
+            .set_symbol(set.horizontal_top)
+            .set_style(style);
+        buf[(x, bottom)]
+            .set_symbol(set.horizontal_bottom)
+            .set_style(style);
+    }
+    for y in top + 1..bottom {
+        buf[(l, y)].set_symbol(set.vertical_left).set_style(style);
+        buf[(r, y)].set_symbol(set.vertical_right).set_style(style);
+    }
+    buf[(l, top)].set_symbol(set.top_left).set_style(style);
+    buf[(r, top)].set_symbol(set.top_right).set_style(style);
+    buf[(l, bottom)]
+        .set_symbol(set.bottom_left)
+        .set_style(style);
+    buf[(r, bottom)]
+        .set_symbol(set.bottom_right)
+        .set_style(style);
+    let room = area.width.saturating_sub(2);
+    put_line(buf, l + 1, top, title, room);
+    let note_w = (note.width() as u16).min(room);
+    put_line(buf, r - note_w, bottom, note, note_w);
+    Rect::new(l + 1, top + 1, area.width - 2, area.height - 2)
+}
+
+/// Draws a line of spans: ASCII spans cell by cell (the common case, and much cheaper than
+/// grapheme segmentation), anything else through ratatui.
+pub fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &TLine, width: u16) {
+    let end = x.saturating_add(width).min(buf.area.right());
+    if y >= buf.area.bottom() {
+        return;
+    }
+    let mut cx = x;
+    for span in &line.spans {
+        if cx >= end {
+            break;
+        }
+        let style = line.style.patch(span.style);
+        if span.content.is_ascii() {
+            for b in span.content.bytes() {
+                if cx >= end {
+                    break;
+                }
+                buf[(cx, y)].set_char(char::from(b)).set_style(style);
+                cx += 1;
+            }
+        } else {
+            let (nx, _) = buf.set_stringn(cx, y, &span.content, usize::from(end - cx), style);
+            cx = nx;
+        }
+    }
+}
+
+/// `text` followed by spaces up to `width` display columns (`format!`'s padding counts
+/// characters, which is not the same for wide ones).
+pub fn pad(text: &str, width: usize) -> String {
+    let mut out = text.to_owned();
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(text.width())));
+    out
+}
