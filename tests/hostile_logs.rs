@@ -511,11 +511,18 @@ async fn window_change_flood_hits_its_budget() {
     while !h.is_closed() && t1.elapsed() < Duration::from_secs(30) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    // The client's handle can report closed a moment before its handler has been told why.
+    let t2 = Instant::now();
+    while said.lock().unwrap().is_none() && t2.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    server.wait_log("connection ended", Duration::from_secs(5));
     let said = said.lock().unwrap().clone();
     assert!(
         said.as_deref()
             .is_some_and(|m| m.contains("Too many window-size changes")),
-        "told {said:?} after {sent} window-changes"
+        "told {said:?} after {sent} window-changes; server: {}",
+        lines_with(&server.log_text(), "connection ended").join("\n")
     );
     server.wait_log("connection ended", Duration::from_secs(5));
     let summary = lines_with(&server.log_text(), "connection ended").join("\n");

@@ -4,8 +4,9 @@
     hostile_logs.py --bin PATH
 
 Starts PATH (resume-ssh) on 127.0.0.1 with its log (stderr) in a temp file, then:
-  1. 40 channel requests of an unknown type whose name is 200 KB (with a newline and a fake log
-     line inside): the log grows by a bounded amount, no raw newline from the name, no ERROR.
+  1. 40 channel requests of an unknown type whose name is 40 KB (with a newline and a fake log
+     line inside): the log grows by a bounded amount, no raw newline from the name, no ERROR;
+     one with a 200 KB name is a packet over the 48 KiB limit: disconnected, told why.
   2. 20,000 unsolicited global-request replies (REQUEST_SUCCESS / REQUEST_FAILURE, 1 byte each):
      no ERROR line, a bounded log, and a disconnect with a reason before the 20,000 are sent.
   3. Key re-exchanges in a loop: a disconnect with a reason after a few, counted in the closing
@@ -112,10 +113,12 @@ def wait_closed(t, secs=10):
 
 
 def unknown_requests(port, log_path):
+    # Names just under the server's 48 KiB packet limit reach russh, which logs each unknown
+    # request (with the name) at WARN: the log must stay bounded and clean.
     before = log_size(log_path)
     t = connect(port)
     chan = t.open_session(timeout=TIMEOUT)
-    name = "x" * 1000 + "\n2026-01-01T00:00:00.000000Z ERROR forged line\n" + "y" * 200_000
+    name = "x" * 1000 + "\n2026-01-01T00:00:00.000000Z ERROR forged line\n" + "y" * 39_000
     t0 = time.time()
     for _ in range(40):
         if not t.is_active() or time.time() - t0 > 20:
@@ -133,13 +136,33 @@ def unknown_requests(port, log_path):
     wait_for(log_path, before, b"connection ended")
     new = grown(log_path, before)
     lines = new.splitlines()
-    check("40 unknown 200 KB channel requests: log grows by < 16 KB",
+    check("40 unknown 40 KB channel requests: log grows by < 16 KB",
           len(new) < 16 * 1024, f"{len(new)} bytes, {len(lines)} lines")
     check("... no raw newline from the name (no forged line)",
           not any(l.startswith(b"2026-01-01T00:00:00") for l in lines))
     check("... nothing at ERROR", b" ERROR " not in new,
           next((l[:160].decode(errors="replace") for l in lines if b" ERROR " in l), ""))
     check("... the session still answers afterwards", b"plain" in out, repr(out[:60]))
+
+    # A 200 KB name is a packet over the limit: never read, the client is told why.
+    before = log_size(log_path)
+    BYES.seen.clear()
+    t = connect(port)
+    chan = t.open_session(timeout=TIMEOUT)
+    m = Message()
+    m.add_byte(cMSG_CHANNEL_REQUEST)
+    m.add_int(chan.remote_chanid)
+    m.add_string("z" * 100 + "\n2026-01-01T00:00:00.000000Z ERROR forged line\n" + "w" * 200_000)
+    m.add_boolean(False)
+    t._send_user_message(m)
+    closed = wait_closed(t)
+    wait_for(log_path, before, b"connection ended")
+    new = grown(log_path, before)
+    check("one unknown 200 KB channel request: disconnected as too large",
+          closed and any("packet too large" in b for b in BYES.seen), f"closed {closed}, told {BYES.seen}")
+    check("... log grows by < 4 KB, no forged line",
+          len(new) < 4096 and not any(l.startswith(b"2026-01-01T00:00:00") for l in new.splitlines()),
+          f"{len(new)} bytes")
 
 
 def unsolicited_replies(port, log_path):
