@@ -1,192 +1,20 @@
 //! The `resume-ssh` command: serve the resume over SSH, or check, export and render it locally.
 
 use std::io::Write as _;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+mod cli;
+
 use anyhow::Context as _;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::Parser as _;
 use resume_ssh::config::{Limits, LogIp, Settings};
 use resume_ssh::content::SectionId;
 use resume_ssh::export::{json, markdown, pdf, plain, vcard};
 use resume_ssh::resume::Resume;
 use resume_ssh::{hostkey, reload, render, server, shared::Shared};
 
-#[derive(Parser, Debug)]
-#[command(
-    name = "resume-ssh",
-    version,
-    about = "Serve a resume over SSH as a full-screen terminal UI"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Cmd>,
-    #[command(flatten)]
-    serve: ServeArgs,
-}
-
-#[derive(Subcommand, Debug)]
-enum Cmd {
-    /// Serve the resume (the default).
-    Serve(ServeArgs),
-    /// Validate a resume.toml; exit 0 if it is good, 1 with the error if not.
-    Check {
-        #[arg(default_value = "resume.toml", env = "RESUME_SSH_RESUME")]
-        path: PathBuf,
-    },
-    /// Print the resume as plain text, Markdown, PDF, JSON Resume or vCard.
-    Export {
-        format: ExportFormat,
-        /// Paper size of the PDF.
-        #[arg(long, value_enum, default_value_t = PaperArg::A4)]
-        paper: PaperArg,
-        #[arg(long, default_value = "resume.toml", env = "RESUME_SSH_RESUME")]
-        resume: PathBuf,
-        /// Width of plain text (40-200).
-        #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(40..=200))]
-        width: u16,
-    },
-    /// Print one frame of the UI as a client would see it.
-    Render {
-        #[arg(long, default_value = "resume.toml", env = "RESUME_SSH_RESUME")]
-        resume: PathBuf,
-        #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(1..=400))]
-        width: u16,
-        #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u16).range(1..=200))]
-        height: u16,
-        /// Section to open (about, experience, case-studies, initiatives, skills, contact).
-        #[arg(long, default_value = "about")]
-        section: String,
-        #[arg(long, value_enum, default_value_t = RenderFormat::Text)]
-        format: RenderFormat,
-        /// TERM to render for (picks colours and character set).
-        #[arg(long, default_value = "xterm-256color")]
-        term: String,
-        /// Open the help overlay.
-        #[arg(long)]
-        help_overlay: bool,
-    },
-    /// Show the UI in this terminal, redrawn when the resume file changes; q quits.
-    Preview {
-        #[arg(long, default_value = "resume.toml", env = "RESUME_SSH_RESUME")]
-        resume: PathBuf,
-        #[arg(long, default_value = "about")]
-        section: String,
-    },
-    /// Print the host key's SHA256 fingerprint (the key must exist).
-    Fingerprint {
-        #[arg(
-            long,
-            default_value = "keys/ssh_host_ed25519_key",
-            env = "RESUME_SSH_HOST_KEY"
-        )]
-        host_key: PathBuf,
-    },
-    /// Print the SSHFP DNS record of the host key.
-    Sshfp {
-        #[arg(long)]
-        name: String,
-        #[arg(
-            long,
-            default_value = "keys/ssh_host_ed25519_key",
-            env = "RESUME_SSH_HOST_KEY"
-        )]
-        host_key: PathBuf,
-    },
-}
-
-#[derive(Copy, Clone, Debug, ValueEnum)]
-enum ExportFormat {
-    Plain,
-    Text,
-    Json,
-    Vcard,
-    Markdown,
-    Md,
-    Pdf,
-}
-
-#[derive(Copy, Clone, Debug, ValueEnum)]
-enum PaperArg {
-    A4,
-    Letter,
-}
-
-#[derive(Copy, Clone, Debug, ValueEnum)]
-enum RenderFormat {
-    Text,
-    Ansi,
-}
-
-#[derive(Args, Debug, Clone)]
-struct ServeArgs {
-    /// Address and port to listen on; repeat it (or separate with commas) for several. The
-    /// default, [::]:2222, takes IPv6 and IPv4 (falling back to IPv4 on a host without IPv6).
-    #[arg(
-        long,
-        default_value = server::listen::DEFAULT_LISTEN,
-        env = "RESUME_SSH_LISTEN",
-        value_delimiter = ','
-    )]
-    listen: Vec<std::net::SocketAddr>,
-    /// The resume to serve.
-    #[arg(long, default_value = "resume.toml", env = "RESUME_SSH_RESUME")]
-    resume: PathBuf,
-    /// The Ed25519 host key (created if missing).
-    #[arg(
-        long,
-        default_value = "keys/ssh_host_ed25519_key",
-        env = "RESUME_SSH_HOST_KEY"
-    )]
-    host_key: PathBuf,
-    /// Log format: text for people, json for machines.
-    #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "RESUME_SSH_LOG_FORMAT")]
-    log_format: LogFormat,
-    /// How client addresses are logged: full, hashed (keyed hash, new key each start) or none.
-    #[arg(long, value_enum, default_value_t = LogIpArg::Hashed, env = "RESUME_SSH_LOG_IP")]
-    log_ip: LogIpArg,
-    /// Serve Prometheus metrics on this address (e.g. 127.0.0.1:9222). Off by default.
-    #[arg(long, env = "RESUME_SSH_METRICS")]
-    metrics: Option<std::net::SocketAddr>,
-    /// Expect a PROXY protocol v2 header on every connection (behind HAProxy or a load balancer).
-    #[arg(long, env = "RESUME_SSH_PROXY_PROTOCOL")]
-    proxy_protocol: bool,
-    /// Do not watch resume.toml for changes (SIGHUP still reloads).
-    #[arg(long)]
-    no_watch: bool,
-    /// Open connections in total.
-    #[arg(long, default_value_t = Limits::default().max_connections, env = "RESUME_SSH_MAX_CONNECTIONS")]
-    max_connections: usize,
-    /// Open connections per source address.
-    #[arg(long, default_value_t = Limits::default().max_per_ip, env = "RESUME_SSH_MAX_PER_IP")]
-    max_per_ip: usize,
-    /// New connections per source address per minute.
-    #[arg(long, default_value_t = Limits::default().rate_per_ip_per_minute, env = "RESUME_SSH_RATE_PER_MINUTE")]
-    rate_per_minute: u32,
-    /// Seconds from connect to authentication.
-    #[arg(long, default_value_t = Limits::default().handshake_timeout.as_secs(), env = "RESUME_SSH_HANDSHAKE_TIMEOUT")]
-    handshake_timeout: u64,
-    /// Seconds without input before a session is closed.
-    #[arg(long, default_value_t = Limits::default().idle_timeout.as_secs(), env = "RESUME_SSH_IDLE_TIMEOUT")]
-    idle_timeout: u64,
-    /// Longest session, in seconds.
-    #[arg(long, default_value_t = Limits::default().max_session.as_secs(), env = "RESUME_SSH_MAX_SESSION")]
-    max_session: u64,
-}
-
-#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
-enum LogIpArg {
-    Full,
-    Hashed,
-    None,
-}
-
-#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
-enum LogFormat {
-    Text,
-    Json,
-}
+use cli::{Cli, Cmd, ExportFormat, LogFormat, LogIpArg, PaperArg, RenderFormat, ServeArgs};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
