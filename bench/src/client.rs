@@ -142,30 +142,27 @@ pub async fn step<T>(
         .map_err(|_| anyhow!("{what}: timed out after {secs} s"))
 }
 
-/// Connects, authenticates, opens the PTY session and waits for the first complete frame.
-pub async fn open_session(
+/// Handshake, anonymous auth, a session channel, the PTY (unless `--no-pty`) and the shell or
+/// the exec command: what every mode does before it reads the server's output.
+pub async fn start_session<S>(
     a: &SessionArgs,
-    cfg: &Arc<client::Config>,
-    global: &Arc<Wire>,
-) -> anyhow::Result<Open> {
+    cfg: Arc<client::Config>,
+    stream: S,
+) -> anyhow::Result<(client::Handle<AcceptAny>, russh::Channel<client::Msg>)>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let t = a.step_timeout;
-    let started = Instant::now();
-    let tcp = step(t, "connect", tokio::net::TcpStream::connect(a.addr)).await??;
-    tcp.set_nodelay(true)?;
-    let wire = Arc::new(Wire::default());
-    let stream = Counted {
-        inner: tcp,
-        session: Arc::clone(&wire),
-        global: Arc::clone(global),
-    };
     let mut handle = step(
         t,
         "handshake",
-        client::connect_stream(Arc::clone(cfg), stream, AcceptAny),
+        client::connect_stream(cfg, stream, AcceptAny),
     )
     .await??;
-    let auth = step(t, "auth", handle.authenticate_none(a.user.clone())).await??;
-    if !auth.success() {
+    if !step(t, "auth", handle.authenticate_none(a.user.clone()))
+        .await??
+        .success()
+    {
         bail!("auth none refused");
     }
     let channel = step(t, "channel open", handle.channel_open_session()).await??;
@@ -186,6 +183,26 @@ pub async fn open_session(
         Some(c) => channel.exec(false, c.as_bytes()).await?,
         None => channel.request_shell(false).await?,
     }
+    Ok((handle, channel))
+}
+
+/// Connects, authenticates, opens the PTY session and waits for the first complete frame.
+pub async fn open_session(
+    a: &SessionArgs,
+    cfg: &Arc<client::Config>,
+    global: &Arc<Wire>,
+) -> anyhow::Result<Open> {
+    let t = a.step_timeout;
+    let started = Instant::now();
+    let tcp = step(t, "connect", tokio::net::TcpStream::connect(a.addr)).await??;
+    tcp.set_nodelay(true)?;
+    let wire = Arc::new(Wire::default());
+    let stream = Counted {
+        inner: tcp,
+        session: Arc::clone(&wire),
+        global: Arc::clone(global),
+    };
+    let (handle, channel) = start_session(a, Arc::clone(cfg), stream).await?;
     let (mut read, write) = channel.split();
     let mut screen = vt100::Parser::new(nz(a.rows), nz(a.cols), 0);
     let mut frame_bytes = 0usize;

@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use anyhow::bail;
-use russh::{ChannelMsg, Disconnect, client};
+use russh::{ChannelMsg, Disconnect};
 
 use crate::cli::{CaptureArgs, Until};
-use crate::client::{AcceptAny, Counted, Wire, client_config, last_row_has, nz, step};
+use crate::client::{Counted, Wire, client_config, last_row_has, nz, start_session, step};
 
 pub async fn capture(args: CaptureArgs) -> anyhow::Result<()> {
     let a = args.session;
@@ -20,36 +20,7 @@ pub async fn capture(args: CaptureArgs) -> anyhow::Result<()> {
         session: Arc::new(Wire::default()),
         global,
     };
-    let mut handle = step(
-        t,
-        "handshake",
-        client::connect_stream(cfg, stream, AcceptAny),
-    )
-    .await??;
-    if !step(t, "auth", handle.authenticate_none(a.user.clone()))
-        .await??
-        .success()
-    {
-        bail!("auth none refused");
-    }
-    let channel = step(t, "channel open", handle.channel_open_session()).await??;
-    if !a.no_pty {
-        channel
-            .request_pty(
-                false,
-                &a.term,
-                u32::from(a.cols),
-                u32::from(a.rows),
-                0,
-                0,
-                &[],
-            )
-            .await?;
-    }
-    match &a.exec {
-        Some(c) => channel.exec(false, c.as_bytes()).await?,
-        None => channel.request_shell(false).await?,
-    }
+    let (handle, channel) = start_session(&a, cfg, stream).await?;
     let (mut read, write) = channel.split();
     let mut screen = vt100::Parser::new(nz(a.rows), nz(a.cols), 0);
     let mut bytes = Vec::new();
