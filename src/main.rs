@@ -211,7 +211,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             if !addr.ip().is_loopback() {
                 tracing::warn!(%addr, "metrics are served on a non-loopback address");
             }
-            tracing::info!(%addr, "metrics at http://{addr}/metrics");
+            // The bound address (port 0 picks one), on stderr like the SSH listener's banner.
+            let bound = l.local_addr().unwrap_or(addr);
+            let _ = writeln!(std::io::stderr(), "resume-ssh metrics on {bound}");
+            tracing::info!(%bound, "metrics at http://{bound}/metrics");
             tokio::spawn(resume_ssh::metrics::serve(l));
         }
         let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);

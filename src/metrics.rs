@@ -2,9 +2,18 @@
 //!
 //! The endpoint answers `GET /metrics` (and `/`) on the address given with `--metrics`, meant for
 //! loopback. Counting is a few atomic adds per connection; nothing runs while sessions are idle.
+//! What visitors read (sections, time per section, client families, terminals, links) is
+//! [`visitors`]'s; its label values are fixed enums ([`labels`]).
 
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+mod endpoint;
+mod labels;
+pub mod visitors;
+
+pub use endpoint::serve;
+pub use labels::{ClientFamily, Depth, LinkKind, SizeClass};
+pub use visitors::{Visit, Visitors};
+
+use std::sync::OnceLock;
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -12,8 +21,6 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct KindLabel {
@@ -36,11 +43,6 @@ pub struct LevelLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub struct TabLabel {
-    pub tab: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct ResultLabel {
     pub result: String,
 }
@@ -56,7 +58,8 @@ pub struct Metrics {
     pub probes: Counter,
     pub bytes_out: Counter,
     pub session_seconds: Histogram,
-    pub tab_views: Family<TabLabel, Counter>,
+    /// Sections, time per section, client families, terminals, links copied.
+    pub visitors: Visitors,
     pub reloads: Family<ResultLabel, Counter>,
     /// Refused requests, by kind (a fixed set: [`crate::budget::Refused`]).
     pub requests_refused: Family<KindLabel, Counter>,
@@ -72,7 +75,7 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    fn new() -> Metrics {
+    pub(crate) fn new() -> Metrics {
         let mut registry = Registry::with_prefix("resume_ssh");
         let m = Metrics {
             connections_total: Counter::default(),
@@ -85,7 +88,7 @@ impl Metrics {
             session_seconds: Histogram::new([
                 1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0,
             ]),
-            tab_views: Family::default(),
+            visitors: Visitors::new(),
             reloads: Family::default(),
             requests_refused: Family::default(),
             budget_exceeded: Family::default(),
@@ -130,7 +133,7 @@ impl Metrics {
             "How long connections lasted",
             m.session_seconds.clone(),
         );
-        registry.register("tab_views", "Tabs shown in the TUI", m.tab_views.clone());
+        m.visitors.register(&mut registry);
         registry.register("reloads", "Resume reloads, by result", m.reloads.clone());
         registry.register(
             "requests_refused",
@@ -167,7 +170,8 @@ impl Metrics {
         out
     }
 
-    pub fn session(&self, kind: &str) {
+    /// A session started: `tui`, or the exec command's kind ([`crate::commands::Command::kind`]).
+    pub fn session(&self, kind: &'static str) {
         self.sessions
             .get_or_create(&KindLabel {
                 kind: kind.to_owned(),
@@ -207,12 +211,9 @@ impl Metrics {
             .inc();
     }
 
-    pub fn tab_view(&self, tab: &str) {
-        self.tab_views
-            .get_or_create(&TabLabel {
-                tab: tab.to_owned(),
-            })
-            .inc();
+    /// A visitor copied a link to the clipboard; `LinkKind::of(url)` gives the kind.
+    pub fn link_copied(&self, kind: LinkKind) {
+        self.visitors.link_copied(kind);
     }
 
     pub fn reload(&self, ok: bool) {
@@ -229,42 +230,6 @@ impl Metrics {
 pub fn get() -> &'static Metrics {
     static M: OnceLock<Metrics> = OnceLock::new();
     M.get_or_init(Metrics::new)
-}
-
-/// Serves `/metrics` on the listener until the process ends. Requests are tiny and bounded.
-pub async fn serve(listener: TcpListener) {
-    let busy = Arc::new(tokio::sync::Semaphore::new(8));
-    loop {
-        let Ok((mut stream, _)) = listener.accept().await else {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            continue;
-        };
-        let Ok(permit) = Arc::clone(&busy).try_acquire_owned() else {
-            continue;
-        };
-        tokio::spawn(async move {
-            let _permit = permit;
-            let work = async {
-                let mut req = [0u8; 1024];
-                let n = stream.read(&mut req).await?;
-                let head = String::from_utf8_lossy(&req[..n]);
-                let path = head.split_whitespace().nth(1).unwrap_or("");
-                let (status, body) =
-                    if head.starts_with("GET ") && (path == "/metrics" || path == "/") {
-                        ("200 OK", get().encode())
-                    } else {
-                        ("404 Not Found", "not found\n".to_owned())
-                    };
-                let resp = format!(
-                    "HTTP/1.1 {status}\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                stream.write_all(resp.as_bytes()).await?;
-                stream.shutdown().await
-            };
-            let _ = tokio::time::timeout(Duration::from_secs(5), work).await;
-        });
-    }
 }
 
 #[cfg(test)]

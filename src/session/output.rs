@@ -77,7 +77,6 @@ impl Conn {
                 s.size = format!("{}x{}", size.cols, size.rows);
             });
             crate::metrics::get().session("tui");
-            crate::metrics::get().tab_view(tab.slug());
             return self.pump(id, session);
         }
         if let Command::Pdf(paper) = cmd {
@@ -225,12 +224,7 @@ impl Conn {
             return Ok(());
         };
         if let Mode::Tui(tui) = &mut chan.mode {
-            let before = tui.app().tab;
             tui.input(data, &resume);
-            let after = tui.app().tab;
-            if after != before {
-                crate::metrics::get().tab_view(after.slug());
-            }
             self.pump(channel, session)?;
         }
         Ok(())

@@ -49,6 +49,8 @@ pub struct Tui {
     /// Layout numbers for the current size and resume (the resume is kept so its address cannot
     /// be reused by another while cached).
     geometry: Option<(Size, Arc<Resume>, layout::Geometry)>,
+    /// Which section is read since when (the visitor metrics; recorded when dropped).
+    visit: crate::metrics::Visit,
 }
 
 impl Tui {
@@ -61,6 +63,7 @@ impl Tui {
             pending_size: None,
             pacer: ResizePacer::default(),
             geometry: None,
+            visit: crate::metrics::Visit::start(tab, size, caps),
         }
     }
 
@@ -113,6 +116,7 @@ impl Tui {
                 app.update(&ev, &ctx);
             }
         });
+        self.visit.seen(self.app.tab);
     }
 
     /// Whether an ambiguous lone ESC waits for more bytes (arm a short timer, then call
@@ -136,6 +140,7 @@ impl Tui {
                 app.update(&ev, &ctx);
             }
         });
+        self.visit.seen(self.app.tab);
     }
 
     /// The client's terminal changed size: the size is recorded and laid out when it is next
