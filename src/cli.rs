@@ -111,6 +111,8 @@ pub enum PaperArg {
 pub enum RenderFormat {
     Text,
     Ansi,
+    /// An SVG picture of the frame (colours, attributes, box drawing).
+    Svg,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -99,6 +99,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let out = match format {
                 RenderFormat::Text => render::text(&r, &opts),
                 RenderFormat::Ansi => render::ansi(&r, &opts),
+                RenderFormat::Svg => render::svg(&r, &opts),
             };
             write_stdout(&out)
         }

@@ -1,4 +1,9 @@
-//! One frame of the UI rendered locally (`resume-ssh render`): as text, or with ANSI colours.
+//! One frame of the UI rendered locally (`resume-ssh render`): as text, with ANSI colours, or
+//! as an SVG picture ([`svg`]).
+
+mod boxes;
+mod palette;
+pub mod svg;
 
 use std::sync::Arc;
 
@@ -88,4 +93,9 @@ pub fn ansi(resume: &Resume, opts: &Options) -> Vec<u8> {
         out.extend_from_slice(b"\x1b[0m\n");
     }
     out
+}
+
+/// The frame as an SVG picture (see [`svg`]).
+pub fn svg(resume: &Resume, opts: &Options) -> Vec<u8> {
+    svg::document(&frame(resume, opts)).into_bytes()
 }
