@@ -228,6 +228,24 @@ mod tests {
     }
 
     #[test]
+    fn links_copied_by_kind() {
+        let m = fresh();
+        m.link_copied(LinkKind::of("mailto:ada@example.com"));
+        m.link_copied(LinkKind::of("https://github.com/ada"));
+        m.link_copied(LinkKind::of("https://github.com/ada/x"));
+        let text = m.encode();
+        assert!(
+            text.contains("resume_ssh_links_copied_total{kind=\"email\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("resume_ssh_links_copied_total{kind=\"github\"} 2"),
+            "{text}"
+        );
+        assert!(!text.contains("ada"), "{text}");
+    }
+
+    #[test]
     fn hostile_client_ids_are_other() {
         let m = fresh();
         m.visitors.client(b"SSH-2.0-OpenSSH_9.6");
