@@ -281,6 +281,18 @@ mod tests {
     }
 
     #[test]
+    fn client_family_labels_are_distinct_and_plain() {
+        let labels: std::collections::BTreeSet<_> =
+            ClientFamily::ALL.iter().map(|f| f.label()).collect();
+        assert_eq!(labels.len(), ClientFamily::ALL.len());
+        assert!(
+            labels
+                .iter()
+                .all(|l| l.bytes().all(|b| b.is_ascii_lowercase()))
+        );
+    }
+
+    #[test]
     fn size_classes_at_their_edges() {
         for (cols, class) in [
             (1, "narrow"),
