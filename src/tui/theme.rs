@@ -103,6 +103,14 @@ pub struct Theme {
     pub text: Style,
     pub bullet: Style,
     pub figure: Style,
+    /// A stat card's label under its figure.
+    pub figure_label: Style,
+    /// A label in a left gutter ("CHALLENGE").
+    pub gutter_label: Style,
+    /// A skill tag: a chip where the terminal has background colours.
+    pub tag: Style,
+    /// A node on the Experience timeline.
+    pub node: Style,
     pub keyword: Style,
     pub link: Style,
     pub border: Style,
@@ -122,6 +130,13 @@ impl Theme {
         // Mid-tone defaults that read on either background; the light variant is darker.
         let a1 = rgb(&cfg.accent, (0x4f, 0xa3, 0xe0), (0x00, 0x5a, 0x9e));
         let a2 = rgb(&cfg.accent2, (0xe0, 0x8a, 0x4f), (0xa8, 0x4a, 0x10));
+        // A quiet background for tags: a shade off the terminal's own, where colours allow.
+        let chip = match caps.depth {
+            ColorDepth::TrueColor if light => Some(Color::Rgb(0xe6, 0xec, 0xf2)),
+            ColorDepth::TrueColor => Some(Color::Rgb(0x26, 0x2d, 0x36)),
+            ColorDepth::Ansi256 => Some(Color::Indexed(if light { 254 } else { 236 })),
+            _ => None,
+        };
         let (accent, accent2, muted) = match caps.depth {
             ColorDepth::TrueColor => (
                 Color::Rgb(a1.0, a1.1, a1.2),
@@ -164,6 +179,13 @@ impl Theme {
             text: plain,
             bullet: plain.fg(accent2),
             figure: plain.fg(accent2).add_modifier(bold),
+            figure_label: plain.fg(muted),
+            gutter_label: plain.fg(muted).add_modifier(bold),
+            tag: match chip {
+                Some(bg) => plain.fg(accent).bg(bg),
+                None => plain.fg(accent),
+            },
+            node: plain.fg(accent2).add_modifier(bold),
             keyword: plain.fg(accent),
             link: plain.fg(accent).add_modifier(Modifier::UNDERLINED),
             border: plain.fg(muted),
@@ -198,6 +220,10 @@ impl Theme {
             text: p,
             bullet: p,
             figure: b,
+            figure_label: p,
+            gutter_label: b,
+            tag: p,
+            node: b,
             keyword: p,
             link: u,
             border: p,
