@@ -109,8 +109,9 @@ pub struct Theme {
     pub gutter_label: Style,
     /// A skill tag: a chip where the terminal has background colours.
     pub tag: Style,
-    /// A node on the Experience timeline.
+    /// A node on the Experience timeline, and the line between nodes.
     pub node: Style,
+    pub rule: Style,
     pub keyword: Style,
     pub link: Style,
     pub border: Style,
@@ -168,10 +169,24 @@ impl Theme {
             label: plain.add_modifier(bold),
             tagline: plain.fg(muted),
             tab: plain.fg(muted),
-            tab_selected: plain
-                .fg(if light { Color::White } else { Color::Black })
-                .bg(accent)
-                .add_modifier(bold),
+            // Black and white that bold does not brighten (xterm's boldColors turns bold black
+            // into grey); with 16 colours there are none, so no bold there.
+            tab_selected: match caps.depth {
+                ColorDepth::TrueColor | ColorDepth::Ansi256 => {
+                    let (black, white) = if caps.depth == ColorDepth::TrueColor {
+                        (Color::Rgb(0, 0, 0), Color::Rgb(0xff, 0xff, 0xff))
+                    } else {
+                        (Color::Indexed(16), Color::Indexed(231))
+                    };
+                    plain
+                        .fg(if light { white } else { black })
+                        .bg(accent)
+                        .add_modifier(bold)
+                }
+                _ => plain
+                    .fg(if light { Color::White } else { Color::Black })
+                    .bg(accent),
+            },
             tab_brackets: false,
             heading: plain.fg(accent).add_modifier(bold),
             subheading: plain.fg(accent2).add_modifier(bold),
@@ -186,6 +201,7 @@ impl Theme {
                 None => plain.fg(accent),
             },
             node: plain.fg(accent2).add_modifier(bold),
+            rule: plain.fg(accent2),
             keyword: plain.fg(accent),
             link: plain.fg(accent).add_modifier(Modifier::UNDERLINED),
             border: plain.fg(muted),
@@ -224,6 +240,7 @@ impl Theme {
             gutter_label: b,
             tag: p,
             node: b,
+            rule: p,
             keyword: p,
             link: u,
             border: p,

@@ -43,8 +43,10 @@ pub enum Role {
     Tag,
     /// Something to act on: an e-mail address, a URL.
     Link,
-    /// Card borders and the timeline's rule.
+    /// Card borders and rules between blocks.
     Border,
+    /// The timeline's line from one role to the next.
+    Rule,
     /// A node on the timeline.
     Node,
 }

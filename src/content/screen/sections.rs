@@ -16,9 +16,26 @@ pub fn about(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
     if f.tagline {
         out.push(para(&r.basics.tagline, f.measure, Role::Meta));
     }
-    out.push(para(&r.basics.summary, f.measure, Role::Text));
+    let mut text = para(&r.basics.summary, f.measure, Role::Text);
     for p in &r.about.paragraphs {
-        out.push(para(p, f.measure, Role::Text));
+        text.push(Row::new());
+        text.extend(para(p, f.measure, Role::Text));
+    }
+    // A wide screen: the case studies' figures beside the text, at a glance.
+    let side = f.width.saturating_sub(f.measure + GAP).min(40);
+    if f.rail && side >= 24 && !r.projects.is_empty() {
+        let mut cards = Vec::new();
+        for p in &r.projects {
+            let card = Card::new(|w| {
+                let mut rows = para(&p.impact.figure, w, Role::Figure);
+                rows.extend(para(&p.impact.label, w, Role::FigureLabel));
+                rows
+            });
+            cards.extend(card.draw(side, None, f));
+        }
+        out.push(side_by_side(vec![text, cards], &[f.measure, side], GAP));
+    } else {
+        out.push(text);
     }
     if !f.rail && !r.focus.is_empty() {
         if let Some(t) = &r.about.focus_title {
@@ -67,7 +84,7 @@ pub fn experience(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
         .max()
         .unwrap_or(0);
     // The gutter only where the text beside it keeps a comfortable width.
-    let gutter_w = (f.width >= 70 && date_w + 3 <= f.width / 4).then_some(date_w + 3);
+    let gutter_w = (f.width >= date_w + 2 + 60).then_some(date_w + 2);
     let rail_w = g.rule.width() + 1;
     let text_w = f
         .measure
@@ -114,7 +131,7 @@ pub fn experience(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
             if j == 0 {
                 line.push(Role::Node, g.node);
             } else {
-                line.push(Role::Border, g.rule);
+                line.push(Role::Rule, g.rule);
             }
             line.push(Role::Text, " ").append(&b);
             rows.push(line);
@@ -156,9 +173,7 @@ pub fn skills(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
                 let first = label.into_iter().next().unwrap_or_default();
                 groups.extend(labelled(first, body, gut));
             }
-            if gut.is_none() {
-                groups.push(Row::new());
-            }
+            groups.push(Row::new());
         }
         while groups.last().is_some_and(Row::is_blank) {
             groups.pop();
@@ -200,21 +215,32 @@ pub fn contact(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
     let b = &r.basics;
     let mut head = para(&c.heading, f.measure, Role::Heading);
     head.extend(para(&c.title, f.measure, Role::Subheading));
-    let mut ways = para(&c.email_lead, f.measure, Role::Text);
-    ways.extend(para(&b.email, f.measure, Role::Link));
-    let mut links = Vec::new();
-    if let Some(url) = &b.url {
-        links.extend(para(url, f.measure, Role::Link));
-    }
-    for p in &b.profiles {
-        let label = Row::of(Role::Label, &p.network);
-        let gut = gutter(f.measure, p.network.width().min(16));
-        links.extend(labelled(label, para(&p.url, f.measure, Role::Link), gut));
-    }
-    if let Some(loc) = &b.location {
-        links.extend(para(loc, f.measure, Role::Meta));
-    }
-    vec![head, para(&c.message, f.measure, Role::Text), ways, links]
+    // The ways to write, in one light border: the lead words, the address, the links.
+    let ways_at = |w: usize| {
+        let mut rows = para(&c.email_lead, w, Role::Meta);
+        rows.extend(para(&b.email, w, Role::Link));
+        if let Some(url) = &b.url {
+            rows.extend(para(url, w, Role::Link));
+        }
+        for p in &b.profiles {
+            let label = Row::of(Role::Label, &p.network);
+            let gut = gutter(w, p.network.width().min(16));
+            let url = para(&p.url, w.saturating_sub(gut.unwrap_or(0)), Role::Link);
+            rows.extend(labelled(label, url, gut));
+        }
+        if let Some(loc) = &b.location {
+            rows.extend(para(loc, w, Role::Meta));
+        }
+        rows
+    };
+    let room = f.measure.saturating_sub(4).max(1);
+    let natural = ways_at(room).iter().map(Row::width).max().unwrap_or(0);
+    let ways = if f.measure >= 24 {
+        Card::new(ways_at).draw((natural + 4).min(f.measure), None, f)
+    } else {
+        ways_at(f.measure)
+    };
+    vec![head, para(&c.message, f.measure, Role::Text), ways]
 }
 
 /// The side rail of a wide screen, `width` columns: name and title, tagline, e-mail, then the

@@ -42,18 +42,17 @@ pub fn case_studies(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
     let g = f.glyphs();
     let gut = gutter(f.measure, "CHALLENGE".len());
     let text_w = f.measure.saturating_sub(gut.unwrap_or(0)).max(10);
+    // Very wide: the challenge and the solution side by side, each at a readable measure.
+    let half = f.width.saturating_sub(GAP) / 2;
+    let two_cols = f.rail && half >= 60;
+    let rule_w = if two_cols { f.width } else { f.measure };
     for (i, p) in r.projects.iter().enumerate() {
         if i > 0 || band {
-            out.push(vec![Row::of(
-                Role::Border,
-                &g.horizontal.repeat(f.measure.min(f.width)),
-            )]);
+            out.push(vec![Row::of(Role::Border, &g.horizontal.repeat(rule_w))]);
         }
         out.push(para(&p.name, f.measure, Role::Heading));
         let parts = [("CHALLENGE", &p.challenge), ("SOLUTION", &p.solution)];
-        // Very wide: the challenge and the solution side by side, each at a readable measure.
-        let half = f.width.saturating_sub(GAP) / 2;
-        if f.rail && half >= 60 {
+        if two_cols {
             let half = half.min(f.measure);
             let cols = parts
                 .iter()

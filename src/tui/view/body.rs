@@ -99,6 +99,7 @@ pub fn style(role: Role, t: &Theme) -> Style {
         Role::Tag => t.tag,
         Role::Link => t.link,
         Role::Border => t.border,
+        Role::Rule => t.rule,
         Role::Node => t.node,
     }
 }
