@@ -235,7 +235,8 @@ pub fn contact(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
     };
     let room = f.measure.saturating_sub(4).max(1);
     let natural = ways_at(room).iter().map(Row::width).max().unwrap_or(0);
-    let ways = if f.measure >= 24 {
+    // In a card only if the address fits inside it whole.
+    let ways = if f.measure >= 24 && b.email.width() + 4 <= f.measure {
         Card::new(ways_at).draw((natural + 4).min(f.measure), None, f)
     } else {
         ways_at(f.measure)
