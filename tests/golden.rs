@@ -182,23 +182,23 @@ fn render_text_is_the_same_frame() {
 fn first_frame_bytes_stay_small() {
     use resume_ssh::tui::Tui;
     let r = Arc::new(resume());
-    let caps = ClientEnv {
-        term: Some("xterm-256color".into()),
-        ..ClientEnv::default()
-    }
-    .capabilities();
-    for (w, h) in [(45, 30), (80, 24), (100, 30), (120, 40), (200, 60)] {
-        let mut sizes = Vec::new();
-        for tab in SectionId::ALL {
-            let mut tui = Tui::new(tab, Size::new(w, h), caps);
-            let mut out = Vec::new();
-            tui.frame(&r, &mut out);
-            assert!(!out.is_empty());
-            if (w, h) == (100, 30) {
-                assert!(out.len() <= 8000, "{tab:?} at 100x30: {} bytes", out.len());
+    let mut truecolor = env("xterm-256color", false);
+    truecolor.colorterm = Some("truecolor".into());
+    for (name, e) in [("256", env("xterm-256color", false)), ("rgb", truecolor)] {
+        let caps = e.capabilities();
+        for (w, h) in [(45, 30), (80, 24), (100, 30), (120, 40), (200, 60)] {
+            let mut sizes = Vec::new();
+            for tab in SectionId::ALL {
+                let mut tui = Tui::new(tab, Size::new(w, h), caps);
+                let mut out = Vec::new();
+                tui.frame(&r, &mut out);
+                assert!(!out.is_empty());
+                if (w, h) == (100, 30) {
+                    assert!(out.len() <= 8000, "{tab:?} at 100x30: {} bytes", out.len());
+                }
+                sizes.push(out.len());
             }
-            sizes.push(out.len());
+            println!("first frame {name} {w}x{h}: {sizes:?} bytes (About..Contact)");
         }
-        println!("first frame {w}x{h}: {sizes:?} bytes (About..Contact)");
     }
 }
