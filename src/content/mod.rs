@@ -6,6 +6,7 @@
 
 mod blocks;
 mod breaks;
+pub mod screen;
 mod wrap;
 
 pub use blocks::{Block, header, section};

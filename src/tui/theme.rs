@@ -103,6 +103,15 @@ pub struct Theme {
     pub text: Style,
     pub bullet: Style,
     pub figure: Style,
+    /// A stat card's label under its figure.
+    pub figure_label: Style,
+    /// A label in a left gutter ("CHALLENGE").
+    pub gutter_label: Style,
+    /// A skill tag: a chip where the terminal has background colours.
+    pub tag: Style,
+    /// A node on the Experience timeline, and the line between nodes.
+    pub node: Style,
+    pub rule: Style,
     pub keyword: Style,
     pub link: Style,
     pub border: Style,
@@ -122,6 +131,13 @@ impl Theme {
         // Mid-tone defaults that read on either background; the light variant is darker.
         let a1 = rgb(&cfg.accent, (0x4f, 0xa3, 0xe0), (0x00, 0x5a, 0x9e));
         let a2 = rgb(&cfg.accent2, (0xe0, 0x8a, 0x4f), (0xa8, 0x4a, 0x10));
+        // A quiet background for tags: a shade off the terminal's own, where colours allow.
+        let chip = match caps.depth {
+            ColorDepth::TrueColor if light => Some(Color::Rgb(0xe6, 0xec, 0xf2)),
+            ColorDepth::TrueColor => Some(Color::Rgb(0x26, 0x2d, 0x36)),
+            ColorDepth::Ansi256 => Some(Color::Indexed(if light { 254 } else { 236 })),
+            _ => None,
+        };
         let (accent, accent2, muted) = match caps.depth {
             ColorDepth::TrueColor => (
                 Color::Rgb(a1.0, a1.1, a1.2),
@@ -153,10 +169,24 @@ impl Theme {
             label: plain.add_modifier(bold),
             tagline: plain.fg(muted),
             tab: plain.fg(muted),
-            tab_selected: plain
-                .fg(if light { Color::White } else { Color::Black })
-                .bg(accent)
-                .add_modifier(bold),
+            // Black and white that bold does not brighten (xterm's boldColors turns bold black
+            // into grey); with 16 colours there are none, so no bold there.
+            tab_selected: match caps.depth {
+                ColorDepth::TrueColor | ColorDepth::Ansi256 => {
+                    let (black, white) = if caps.depth == ColorDepth::TrueColor {
+                        (Color::Rgb(0, 0, 0), Color::Rgb(0xff, 0xff, 0xff))
+                    } else {
+                        (Color::Indexed(16), Color::Indexed(231))
+                    };
+                    plain
+                        .fg(if light { white } else { black })
+                        .bg(accent)
+                        .add_modifier(bold)
+                }
+                _ => plain
+                    .fg(if light { Color::White } else { Color::Black })
+                    .bg(accent),
+            },
             tab_brackets: false,
             heading: plain.fg(accent).add_modifier(bold),
             subheading: plain.fg(accent2).add_modifier(bold),
@@ -164,6 +194,14 @@ impl Theme {
             text: plain,
             bullet: plain.fg(accent2),
             figure: plain.fg(accent2).add_modifier(bold),
+            figure_label: plain.fg(muted),
+            gutter_label: plain.fg(muted).add_modifier(bold),
+            tag: match chip {
+                Some(bg) => plain.fg(accent).bg(bg),
+                None => plain.fg(accent),
+            },
+            node: plain.fg(accent2).add_modifier(bold),
+            rule: plain.fg(accent2),
             keyword: plain.fg(accent),
             link: plain.fg(accent).add_modifier(Modifier::UNDERLINED),
             border: plain.fg(muted),
@@ -198,6 +236,11 @@ impl Theme {
             text: p,
             bullet: p,
             figure: b,
+            figure_label: p,
+            gutter_label: b,
+            tag: p,
+            node: b,
+            rule: p,
             keyword: p,
             link: u,
             border: p,

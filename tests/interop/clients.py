@@ -86,9 +86,10 @@ class Screen:
         self.screen.resize(rows, cols)
 
     def box_bottom_row(self):
-        """Index of the row that starts the box's bottom border, or None."""
+        """Index of the row with the body box's bottom border (the whole width, or right of the
+        side rail on a wide screen), or None."""
         for i, line in enumerate(self.screen.display):
-            if line.startswith("╰"):
+            if "╰" in line and line.rstrip().endswith("╯"):
                 return i
         return None
 
@@ -338,13 +339,14 @@ def layout(cols, rows):
     lines += [""] * (rows - len(lines))
     if NAME not in lines[0]:
         problems.append(f"row 1 lacks the name: {lines[0]!r}")
-    tops = [i for i, l in enumerate(lines) if l.startswith("╭")]
+    # The body's box: the whole width on a standard screen, right of the side rail on a wide one.
+    tops = [i for i, l in enumerate(lines) if "╭" in l and l.rstrip().endswith("╮")]
     if not tops:
-        problems.append("no box top row (╭)")
+        problems.append("no box top row (╭…╮)")
     elif len(lines[tops[0]].rstrip()) != cols:
         problems.append(f"box top row is {len(lines[tops[0]].rstrip())} wide, expected {cols}")
     bottom = lines[rows - 2] if rows >= 2 else ""
-    if not (bottom.startswith("╰") and bottom.rstrip().endswith("╯") and len(bottom.rstrip()) == cols):
+    if not ("╰" in bottom and bottom.rstrip().endswith("╯") and len(bottom.rstrip()) == cols):
         problems.append(f"row {rows - 1} is not a box bottom {cols} wide: {bottom!r}")
     if "quit" not in lines[rows - 1]:
         problems.append(f"last row is not the key bar: {lines[rows - 1]!r}")

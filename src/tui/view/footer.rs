@@ -15,30 +15,34 @@ pub fn render(area: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
     } else {
         ("<- ->", "up/dn")
     };
-    let hints: [(&str, &str); 5] = [
+    // In the order they are dropped when the row is short, last first; quitting always shows.
+    let hints: [(&str, &str); 4] = [
         (lr, "sections"),
         (ud, "scroll"),
         ("?", "help"),
         ("t", "theme"),
-        ("q", "quit"),
     ];
+    let quit = ("q", "quit");
     let right = "text version: ssh … plain";
     let right = if ctx.unicode {
         right.to_owned()
     } else {
         right.replace('…', "...")
     };
+    let cost = |(k, what): (&str, &str)| k.width() + what.width() + 3;
+    let avail = usize::from(area.width);
+    let mut shown = hints.len();
+    while shown > 0
+        && 1 + hints[..shown].iter().map(|&h| cost(h)).sum::<usize>() + cost(quit) > avail
+    {
+        shown -= 1;
+    }
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1usize;
-    let avail = usize::from(area.width);
-    for (k, what) in hints {
-        let w = k.width() + what.width() + 3;
-        if used + w > avail {
-            break;
-        }
+    for &(k, what) in hints[..shown].iter().chain([&quit]) {
         spans.push(Span::styled(k, t.key));
         spans.push(Span::styled(format!(" {what}  "), t.footer));
-        used += w;
+        used += cost((k, what));
     }
     TLine::from(spans).render(area, buf);
     let rw = right.width() as u16 + 1;

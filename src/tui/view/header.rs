@@ -1,4 +1,5 @@
-//! The header: the name and title on one line, the tagline under it where there is room.
+//! The header: the name and title on one line, the tagline under it where there is room; on
+//! narrow screens the name on one line and the title on the next (the tagline opens About).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -23,6 +24,20 @@ pub fn render(area: Rect, size: Size, ctx: &ViewCtx, buf: &mut Buffer) {
         (" - ", "...")
     };
     let width = area.width.saturating_sub(2);
+    if layout::class(size) == layout::Class::Narrow && area.height >= 2 {
+        let room = usize::from(width);
+        let name = content::ellipsize(&b.name, room, ellipsis);
+        let label = content::ellipsize(&b.label, room, ellipsis);
+        put_line(buf, area.x + 1, area.y, &TLine::styled(name, t.name), width);
+        put_line(
+            buf,
+            area.x + 1,
+            area.y + 1,
+            &TLine::styled(label, t.label),
+            width,
+        );
+        return;
+    }
     // Name and title on one line; what does not fit ends with an ellipsis, the title first.
     let room = usize::from(width);
     let (name, label) = (b.name.as_str(), b.label.as_str());

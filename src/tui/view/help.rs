@@ -4,7 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line as TLine, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Padding, Paragraph, Widget, Wrap};
 
 use super::ViewCtx;
 use super::widgets::{border_set, pad};
@@ -65,7 +65,9 @@ pub fn render(screen: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
             }
         }
     }
-    let w = screen.width.saturating_sub(4).min(72);
+    // A column of padding inside the border; narrow screens give the overlay their whole width.
+    let margin = if screen.width < 60 { 0 } else { 4 };
+    let w = screen.width.saturating_sub(margin).min(74);
     let h = screen.height.saturating_sub(2).min(lines.len() as u16 + 2);
     let area = Rect::new(
         screen.x + (screen.width - w) / 2,
@@ -78,6 +80,7 @@ pub fn render(screen: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
         .borders(Borders::ALL)
         .border_set(border_set(u))
         .border_style(t.heading)
+        .padding(Padding::horizontal(1))
         .title(TLine::styled(" Help ", t.heading));
     Paragraph::new(lines)
         .block(block)

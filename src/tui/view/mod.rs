@@ -8,6 +8,7 @@ mod body;
 mod footer;
 mod header;
 mod help;
+mod rail;
 mod tabs;
 mod widgets;
 
@@ -40,6 +41,7 @@ pub fn render(app: &App, ctx: &ViewCtx, buf: &mut Buffer) {
     }
     let a = layout::areas(size, ctx.resume);
     header::render(a.header, size, ctx, buf);
+    rail::render(a.rail, ctx, buf);
     tabs::render(a.tabs, app.tab, ctx, buf);
     body::render(a.body, app, ctx, buf);
     footer::render(a.footer, ctx, buf);
@@ -211,15 +213,12 @@ mod tests {
             assert!(header[2].ends_with(ellipsis), "{header:?}");
             assert!(unicode || header.iter().all(|l| l.is_ascii()), "{header:?}");
         }
-        // 40 columns: the title does not fit beside the name and ends with an ellipsis.
-        let app = App::new(SectionId::About, Size::new(40, 24));
-        let first = draw(&app, &r, false)
-            .lines()
-            .next()
-            .unwrap_or("")
-            .to_owned();
-        assert!(first.starts_with(" Arunav Malhotra - Backend"), "{first:?}");
-        assert!(first.ends_with("..."), "{first:?}");
-        assert!(first.len() <= 39, "{first:?}");
+        // 45 columns (narrow): the name on the first line, the title on the second.
+        let app = App::new(SectionId::About, Size::new(45, 24));
+        let s = draw(&app, &r, false);
+        let header: Vec<&str> = s.lines().take(3).collect();
+        assert_eq!(header[0], " Arunav Malhotra");
+        assert_eq!(header[1], " Backend Platform Engineer");
+        assert_eq!(header[2], " < 1/6 About >");
     }
 }

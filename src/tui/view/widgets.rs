@@ -66,6 +66,37 @@ pub fn draw_box(
     Rect::new(l + 1, top + 1, area.width - 2, area.height - 2)
 }
 
+/// Draws only the top and bottom rules of a box (no side borders, for the narrowest screens),
+/// the title on the top one and the note on the bottom one; returns the area between them, with
+/// a column of margin each side.
+pub fn draw_rules(
+    buf: &mut Buffer,
+    area: Rect,
+    set: symbols::border::Set,
+    style: Style,
+    title: &TLine,
+    note: &TLine,
+) -> Rect {
+    let area = area.intersection(buf.area);
+    if area.width < 2 || area.height < 2 {
+        return Rect::new(area.x, area.y, 0, 0);
+    }
+    let (top, bottom) = (area.top(), area.bottom() - 1);
+    for x in area.left()..area.right() {
+        buf[(x, top)]
+            .set_symbol(set.horizontal_top)
+            .set_style(style);
+        buf[(x, bottom)]
+            .set_symbol(set.horizontal_bottom)
+            .set_style(style);
+    }
+    let room = area.width.saturating_sub(2);
+    put_line(buf, area.left() + 1, top, title, room);
+    let note_w = (note.width() as u16).min(room);
+    put_line(buf, area.right() - 1 - note_w, bottom, note, note_w);
+    Rect::new(area.x, top + 1, area.width, area.height - 2)
+}
+
 /// Draws a line of spans: ASCII spans cell by cell (the common case, and much cheaper than
 /// grapheme segmentation), anything else through ratatui.
 pub fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &TLine, width: u16) {
