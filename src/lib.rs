@@ -18,6 +18,7 @@ pub mod hostkey;
 pub mod locks;
 pub mod logging;
 pub mod metrics;
+pub mod osc;
 pub mod preview;
 pub mod proxy;
 pub mod reload;

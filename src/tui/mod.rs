@@ -8,7 +8,9 @@ pub mod app;
 pub mod frames;
 pub mod input;
 pub mod layout;
+pub mod links;
 pub mod pacing;
+pub mod replies;
 pub mod theme;
 pub mod view;
 pub mod wrapped;
@@ -21,7 +23,7 @@ use ratatui::buffer::Buffer;
 use crate::content::SectionId;
 use crate::resume::Resume;
 use crate::terminal::{self, Size};
-use app::{App, Ctx};
+use app::{App, Ctx, Effect, Note};
 use frames::From;
 use input::InputParser;
 use pacing::ResizePacer;
@@ -49,6 +51,10 @@ pub struct Tui {
     /// Layout numbers for the current size and resume (the resume is kept so its address cannot
     /// be reused by another while cached).
     geometry: Option<(Size, Arc<Resume>, layout::Geometry)>,
+    /// A copy asked for and not sent yet (sent after the next frame).
+    copy_pending: bool,
+    /// Whether the terminal already told its background (only its first answer is used).
+    background_known: bool,
 }
 
 impl Tui {
@@ -61,6 +67,8 @@ impl Tui {
             pending_size: None,
             pacer: ResizePacer::default(),
             geometry: None,
+            copy_pending: false,
+            background_known: false,
         }
     }
 
@@ -107,12 +115,25 @@ impl Tui {
             unicode: self.caps.unicode,
             geometry: &geometry,
         };
-        let Tui { parser, app, .. } = self;
+        let Tui {
+            parser,
+            app,
+            caps,
+            copy_pending,
+            ..
+        } = self;
         parser.feed_each(bytes, &mut |ev| {
             if !app.quit {
                 app.update(&ev, &ctx);
+                take_effect(app, *caps, copy_pending);
             }
         });
+        // The answer to the background query picks light or dark once; `t` still toggles.
+        if let Some(bg) = self.parser.take_background()
+            && !std::mem::replace(&mut self.background_known, true)
+        {
+            self.app.light = bg.is_light();
+        }
     }
 
     /// Whether an ambiguous lone ESC waits for more bytes (arm a short timer, then call
@@ -130,10 +151,17 @@ impl Tui {
             unicode: self.caps.unicode,
             geometry: &geometry,
         };
-        let Tui { parser, app, .. } = self;
+        let Tui {
+            parser,
+            app,
+            caps,
+            copy_pending,
+            ..
+        } = self;
         parser.flush_each(&mut |ev| {
             if !app.quit {
                 app.update(&ev, &ctx);
+                take_effect(app, *caps, copy_pending);
             }
         });
     }
@@ -163,8 +191,12 @@ impl Tui {
     }
 
     /// Whether the screen may differ from what the client was last sent (a recorded size
-    /// change counts until it is laid out).
+    /// change counts until it is laid out), or a copy waits to be sent.
     pub fn dirty(&self, resume: &Arc<Resume>) -> bool {
+        self.copy_pending || self.screen_dirty(resume)
+    }
+
+    fn screen_dirty(&self, resume: &Arc<Resume>) -> bool {
         match &self.shown {
             None => true,
             Some(s) => {
@@ -179,8 +211,34 @@ impl Tui {
     /// they are cached per thread (see [`frames`]): the first frame at a common size, or a
     /// common tab switch, is rendered once and then copied for every visitor.
     pub fn frame(&mut self, resume: &Arc<Resume>, out: &mut Vec<u8>) {
+        // Everything goes out as one synchronized update (DEC mode 2026), so the terminal never
+        // shows half a frame; nothing at all is sent when nothing changed.
+        let start = out.len();
+        out.extend_from_slice(terminal::SYNC_BEGIN);
+        let body = out.len();
+        let mouse_shown = self.shown.as_ref().is_none_or(|s| s.app.mouse);
+        self.screen_update(resume, out);
+        if self.app.mouse != mouse_shown {
+            out.extend_from_slice(if self.app.mouse {
+                terminal::MOUSE_ON
+            } else {
+                terminal::MOUSE_OFF
+            });
+        }
+        if std::mem::take(&mut self.copy_pending) {
+            crate::osc::copy(out, resume.basics.email.as_str());
+        }
+        if out.len() == body {
+            out.truncate(start);
+        } else {
+            out.extend_from_slice(terminal::SYNC_END);
+        }
+    }
+
+    /// The screen part of [`Tui::frame`].
+    fn screen_update(&mut self, resume: &Arc<Resume>, out: &mut Vec<u8>) {
         self.settle_size(resume);
-        if !self.dirty(resume) {
+        if !self.screen_dirty(resume) {
             return;
         }
         let from = match &self.shown {
@@ -205,23 +263,54 @@ impl Tui {
         });
     }
 
-    /// Renders the previous and the new frame into the scratch buffers and encodes the change.
+    /// Renders the previous and the new frame into the scratch buffers and encodes the change,
+    /// with the resume's addresses as hyperlinks where the terminal takes them.
     fn render_update(&self, resume: &Arc<Resume>, out: &mut Vec<u8>) {
+        let targets = if self.caps.osc {
+            links::Targets::of(resume)
+        } else {
+            links::Targets::default()
+        };
+        let prev_targets = match &self.shown {
+            Some(shown) if self.caps.osc && !Arc::ptr_eq(&shown.resume, resume) => {
+                links::Targets::of(&shown.resume)
+            }
+            _ => targets.clone(),
+        };
         frames::with_scratch(self.app.size.rect(), |prev, next| {
             self.draw(&self.app, resume, next);
+            let mut prev_spans = Vec::new();
             match &self.shown {
                 Some(shown) if shown.app.size == self.app.size => {
                     self.draw(&shown.app, &shown.resume, prev);
+                    prev_targets.find(prev, &mut prev_spans);
+                    if prev_targets != targets {
+                        // Another resume's links: redraw every linked cell.
+                        prev_spans.iter_mut().for_each(|s| s.target = usize::MAX);
+                    }
                 }
                 // A new size (the client's terminal may have reflowed) or the first frame:
                 // clear, then draw everything that is not blank.
                 Some(_) => out.extend_from_slice(terminal::CLEAR),
                 None => {
                     out.extend_from_slice(terminal::ENTER);
+                    if self.caps.osc {
+                        let b = &resume.basics;
+                        let dash = if self.caps.unicode { "—" } else { "-" };
+                        crate::osc::set_title(out, &format!("{} {dash} {}", b.name, b.label));
+                        out.extend_from_slice(crate::osc::QUERY_BACKGROUND);
+                    }
                     out.extend_from_slice(terminal::CLEAR);
                 }
             }
-            terminal::encode_diff(prev, next, out);
+            let mut next_spans = Vec::new();
+            targets.find(next, &mut next_spans);
+            let links = terminal::Links {
+                prev: &prev_spans,
+                next: &next_spans,
+                uris: &targets.uris,
+            };
+            terminal::encode_diff_linked(prev, next, &links, out);
         });
     }
 
@@ -240,6 +329,19 @@ impl Tui {
         if self.shown.is_some() {
             out.extend_from_slice(terminal::LEAVE);
         }
+    }
+}
+
+/// Resolves what an update asked for besides the screen: a copy is sent after the next frame
+/// where the terminal takes OSC strings; the footer says which happened.
+fn take_effect(app: &mut App, caps: Capabilities, copy_pending: &mut bool) {
+    match app.effect.take() {
+        Some(Effect::CopyEmail) if caps.osc => {
+            *copy_pending = true;
+            app.note = Some(Note::Copied);
+        }
+        Some(Effect::CopyEmail) => app.note = Some(Note::CannotCopy),
+        None => {}
     }
 }
 
@@ -312,7 +414,9 @@ mod tests {
         out.clear();
         tui.frame(&resume, &mut out);
         assert_eq!(tui.app().size, Size::new(199, 30));
-        assert!(out.starts_with(terminal::CLEAR), "a full redraw");
+        let inner = out.strip_prefix(terminal::SYNC_BEGIN).unwrap_or_default();
+        assert!(inner.starts_with(terminal::CLEAR), "a full redraw");
+        assert!(out.ends_with(terminal::SYNC_END));
         assert!(!tui.dirty(&resume));
     }
 

@@ -15,10 +15,12 @@ pub fn render(area: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
     } else {
         ("<- ->", "up/dn")
     };
-    let hints: [(&str, &str); 5] = [
+    let hints: [(&str, &str); 7] = [
         (lr, "sections"),
         (ud, "scroll"),
         ("?", "help"),
+        ("c", "copy e-mail"),
+        ("m", "select"),
         ("t", "theme"),
         ("q", "quit"),
     ];

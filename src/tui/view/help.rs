@@ -27,6 +27,8 @@ pub fn render(screen: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
         ("g G Home End", "top / bottom"),
         ("mouse wheel", "scroll"),
         ("click a tab", "open it"),
+        ("c y", "copy the e-mail (where the terminal allows)"),
+        ("m", "mouse off / on: select text yourself"),
         ("t", "light / dark colours"),
         ("?", "close this help"),
         ("q Esc Ctrl-C", "quit"),
@@ -49,6 +51,7 @@ pub fn render(screen: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
         ("vcard", "a contact card"),
         ("md", "Markdown"),
         ("pdf", "a PDF to save: ssh … pdf > resume.pdf"),
+        ("qr", "the contact as a QR code to scan"),
         ("help", "every command"),
     ] {
         lines.push(TLine::from(vec![

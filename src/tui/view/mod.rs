@@ -8,6 +8,7 @@ mod body;
 mod footer;
 mod header;
 mod help;
+mod note;
 mod tabs;
 mod widgets;
 
@@ -43,6 +44,7 @@ pub fn render(app: &App, ctx: &ViewCtx, buf: &mut Buffer) {
     tabs::render(a.tabs, app.tab, ctx, buf);
     body::render(a.body, app, ctx, buf);
     footer::render(a.footer, ctx, buf);
+    note::render(a.footer, app, ctx, buf);
     if app.help {
         help::render(size.rect(), ctx, buf);
     }
@@ -87,6 +89,7 @@ mod tests {
         let caps = Capabilities {
             depth: ColorDepth::Ansi256,
             unicode,
+            ..Capabilities::default()
         };
         let theme = Theme::new(caps, false, &ThemeConfig::default());
         let ctx = ViewCtx {
@@ -128,6 +131,7 @@ mod tests {
         let caps = Capabilities {
             depth: ColorDepth::TrueColor,
             unicode: true,
+            ..Capabilities::default()
         };
         let theme = Theme::new(caps, false, &ThemeConfig::default());
         let ctx = ViewCtx {
