@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod osc;
 pub mod preview;
 pub mod proxy;
+pub mod qr;
 pub mod reload;
 pub mod render;
 pub mod resume;

@@ -56,7 +56,7 @@ fn most_recent(work: &[Work]) -> Option<&Work> {
 
 /// Escapes a TEXT value (RFC 6350 §3.4): `\` `,` `;` and line breaks (CRLF, LF or CR → `\n`).
 /// Semicolons are escaped everywhere: required in compound values (N, ORG), allowed elsewhere.
-fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {

@@ -9,6 +9,7 @@ mod footer;
 mod header;
 mod help;
 mod note;
+pub mod qr;
 mod tabs;
 mod widgets;
 
