@@ -82,7 +82,7 @@ async fn ssh_qr_prints_the_vcard_as_a_code_a_decoder_reads() {
         rows.iter().all(|r| r.chars().count() <= 80),
         "fits 80 columns"
     );
-    assert_eq!(decode(&modules(&rows)), [card.clone()]);
+    assert_eq!(decode(&modules(&rows)), std::slice::from_ref(&card));
 
     // Black on bright white, row by row.
     let out = client.exec("qr").await;
