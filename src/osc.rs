@@ -1,5 +1,6 @@
-//! The OSC strings the server sends: hyperlinks (8), window title (2), clipboard (52) and the
-//! background-colour query (11), each built from owner data made safe to embed.
+//! The OSC strings the server sends: hyperlinks (8, and where they are on a frame), window
+//! title (2), clipboard (52) and the background-colour query (11), each built from owner data
+//! made safe to embed.
 //!
 //! Every string ends with ST (`ESC \`) except the background query, which ends with BEL because
 //! terminals answer in the terminator they were asked with and BEL is the one all of them know.
@@ -69,6 +70,24 @@ pub fn copy(out: &mut Vec<u8>, text: &str) {
             .as_bytes(),
     );
     out.extend_from_slice(b"\x1b\\");
+}
+
+/// A run of cells (indices into a buffer's content, `start..end`, within one row) that is a
+/// hyperlink to `uris[target]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkSpan {
+    pub start: usize,
+    pub end: usize,
+    pub target: usize,
+}
+
+/// Where the links are on the two frames of a diff (each list sorted, not overlapping), and
+/// what they point to (URIs already made safe by [`safe_uri`]).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Links<'a> {
+    pub prev: &'a [LinkSpan],
+    pub next: &'a [LinkSpan],
+    pub uris: &'a [String],
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 
+pub use crate::osc::{LinkSpan, Links};
+
 /// The largest terminal honoured; bigger declared sizes are clamped (a 65535×65535 buffer would
 /// need gigabytes).
 pub const MAX_COLS: u16 = 400;
@@ -77,24 +79,6 @@ pub fn encode_full(next: &Buffer, out: &mut Vec<u8>) {
 /// encoded without `fmt`: this runs for every frame of every session.
 pub fn encode_diff(prev: &Buffer, next: &Buffer, out: &mut Vec<u8>) {
     encode_diff_linked(prev, next, &Links::default(), out);
-}
-
-/// A run of cells (indices into a buffer's content, `start..end`, within one row) that is a
-/// hyperlink to `uris[target]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LinkSpan {
-    pub start: usize,
-    pub end: usize,
-    pub target: usize,
-}
-
-/// Where the links are on the two frames of a diff (each list sorted, not overlapping), and
-/// what they point to (URIs already made safe by [`crate::osc::safe_uri`]).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Links<'a> {
-    pub prev: &'a [LinkSpan],
-    pub next: &'a [LinkSpan],
-    pub uris: &'a [String],
 }
 
 /// The link (if any) at cell `i`, for cells visited in increasing order; `at` is the caller's

@@ -378,64 +378,6 @@ mod tests {
     }
 
     #[test]
-    fn background_answers_are_read_not_pressed() {
-        for reply in [
-            &b"\x1b]11;rgb:ffff/ffff/ffff\x07"[..],
-            b"\x1b]11;rgb:FFFF/FFFF/FFFF\x1b\\",
-            b"\x1b]11;rgb:fe/fe/fe\x1b\\",
-        ] {
-            // Whole, and split at every byte.
-            for chunks in [vec![reply], reply.chunks(1).collect()] {
-                let mut p = InputParser::new();
-                let mut out = Vec::new();
-                p.feed(b"j", &mut out);
-                for c in chunks {
-                    p.feed(c, &mut out);
-                }
-                p.feed(b"k", &mut out);
-                assert_eq!(
-                    out,
-                    [key(KeyCode::Char('j')), key(KeyCode::Char('k'))],
-                    "{reply:?}"
-                );
-                assert!(p.take_background().is_some_and(|b| b.is_light()));
-                assert!(p.take_background().is_none());
-                assert!(!p.has_pending());
-            }
-        }
-        // An OSC cut short by another sequence: the sequence still counts.
-        let mut p = InputParser::new();
-        let mut out = Vec::new();
-        p.feed(b"\x1b]11;rgb:00\x1b[Aj", &mut out);
-        assert_eq!(out, [key(KeyCode::Up), key(KeyCode::Char('j'))]);
-        assert!(p.take_background().is_none());
-        // Alt+] is still a key.
-        assert_eq!(
-            parse_chunks(&[b"\x1b]x"]),
-            [
-                Event::Key(KeyEvent::new(KeyCode::Char(']')).modifiers(KeyModifiers::ALT)),
-                key(KeyCode::Char('x'))
-            ]
-        );
-    }
-
-    #[test]
-    fn a_never_ending_osc_keeps_no_memory() {
-        let mut p = InputParser::new();
-        let mut out = Vec::new();
-        p.feed(b"\x1b]1", &mut out);
-        let junk = vec![b'x'; 1 << 20];
-        for _ in 0..8 {
-            p.feed(&junk, &mut out);
-        }
-        assert!(out.is_empty());
-        assert!(p.buf.capacity() <= MAX_SEQUENCE + 8);
-        // BEL ends it; keys work again.
-        p.feed(b"\x07q", &mut out);
-        assert_eq!(out, [key(KeyCode::Char('q'))]);
-    }
-
-    #[test]
     fn garbage_is_dropped_and_parsing_recovers() {
         let out = parse_chunks(&[
             b"\x1b[99999999999999999999999999999999999999999999999999999999999999999999999X",
