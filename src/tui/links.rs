@@ -6,6 +6,10 @@
 //! in full on one row becomes a link to it, and nothing else does. The search runs only when an
 //! update is rendered (not for cached ones) and costs one pass per row per address.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::{Arc, Weak};
+
 use ratatui::buffer::Buffer;
 
 use crate::osc;
@@ -17,12 +21,22 @@ use crate::terminal::{LinkSpan, symbol_width};
 pub struct Targets {
     /// The visible text searched for, index for index with `uris`.
     texts: Vec<String>,
+    /// Characters one of which every text has (`@`, `:`, or its first): a row without any of
+    /// them is skipped without being read as text.
+    anchors: Vec<char>,
     /// Safe to embed (see [`osc::safe_uri`]).
     pub uris: Vec<String>,
 }
 
 /// Most addresses linked (the e-mail, the home page and a few profiles).
 const MAX_TARGETS: usize = 16;
+
+/// The targets of the resume last drawn on this thread (the `Weak` pins its address).
+type Cached = Option<(Weak<Resume>, Rc<Targets>)>;
+
+thread_local! {
+    static CACHE: RefCell<Cached> = const { RefCell::new(None) };
+}
 
 impl Targets {
     /// The e-mail (`mailto:`), `basics.url` and every profile URL.
@@ -50,10 +64,38 @@ impl Targets {
         // to itself rather than to the shorter one.
         let mut order: Vec<usize> = (0..t.texts.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(t.texts[i].len()));
+        let texts: Vec<String> = order.iter().map(|&i| t.texts[i].clone()).collect();
+        let mut anchors: Vec<char> = texts
+            .iter()
+            .filter_map(|t| {
+                ['@', ':']
+                    .into_iter()
+                    .find(|&c| t.contains(c))
+                    .or_else(|| t.chars().next())
+            })
+            .collect();
+        anchors.sort_unstable();
+        anchors.dedup();
         Targets {
-            texts: order.iter().map(|&i| t.texts[i].clone()).collect(),
+            texts,
+            anchors,
             uris: order.iter().map(|&i| t.uris[i].clone()).collect(),
         }
+    }
+
+    /// [`Targets::of`], made once per resume per thread.
+    pub fn shared(resume: &Arc<Resume>) -> Rc<Targets> {
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            if let Some((r, t)) = &*c
+                && std::ptr::eq(r.as_ptr(), Arc::as_ptr(resume))
+            {
+                return Rc::clone(t);
+            }
+            let t = Rc::new(Targets::of(resume));
+            *c = Some((Arc::downgrade(resume), Rc::clone(&t)));
+            t
+        })
     }
 
     pub fn is_empty(&self) -> bool {
@@ -71,6 +113,13 @@ impl Targets {
         let mut cell_of: Vec<usize> = Vec::new();
         let mut found: Vec<LinkSpan> = Vec::new();
         for (y, cells) in buf.content.chunks(width.max(1)).enumerate() {
+            let anchored = cells.iter().any(|c| {
+                let mut chars = c.symbol().chars();
+                chars.next().is_some_and(|ch| self.anchors.contains(&ch))
+            });
+            if !anchored {
+                continue;
+            }
             row.clear();
             cell_of.clear();
             let mut skip = 0usize;

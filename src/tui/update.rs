@@ -2,6 +2,7 @@
 //! found, the difference encoded (with the screen set-up before the first frame), and what an
 //! update asked for besides the screen (a copy).
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use ratatui::buffer::Buffer;
@@ -17,16 +18,17 @@ impl Tui {
     /// Renders the previous and the new frame into the scratch buffers and encodes the change,
     /// with the resume's addresses as hyperlinks where the terminal takes them.
     pub(super) fn render_update(&self, resume: &Arc<Resume>, out: &mut Vec<u8>) {
+        let none = Rc::new(links::Targets::default());
         let targets = if self.caps.osc {
-            links::Targets::of(resume)
+            links::Targets::shared(resume)
         } else {
-            links::Targets::default()
+            Rc::clone(&none)
         };
         let prev_targets = match &self.shown {
             Some(shown) if self.caps.osc && !Arc::ptr_eq(&shown.resume, resume) => {
-                links::Targets::of(&shown.resume)
+                Rc::new(links::Targets::of(&shown.resume))
             }
-            _ => targets.clone(),
+            _ => Rc::clone(&targets),
         };
         frames::with_scratch(self.app.size.rect(), |prev, next| {
             self.draw(&self.app, resume, next);
