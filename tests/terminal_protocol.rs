@@ -257,7 +257,7 @@ async fn title_paste_and_sync_are_set_once_and_undone_on_every_exit() {
             b"esc" => {
                 // The first Esc closes the help, the second quits.
                 term.press_esc().await;
-                term.wait_gone("close this help").await;
+                term.wait_gone("(? closes)").await;
                 term.press_esc().await;
             }
             b"eof" => term.write.eof().await.expect("eof"),

@@ -18,11 +18,10 @@ impl Tui {
     /// Renders the previous and the new frame into the scratch buffers and encodes the change,
     /// with the resume's addresses as hyperlinks where the terminal takes them.
     pub(super) fn render_update(&self, resume: &Arc<Resume>, out: &mut Vec<u8>) {
-        let none = Rc::new(links::Targets::default());
         let targets = if self.caps.osc {
             links::Targets::shared(resume)
         } else {
-            Rc::clone(&none)
+            Rc::new(links::Targets::default())
         };
         let prev_targets = match &self.shown {
             Some(shown) if self.caps.osc && !Arc::ptr_eq(&shown.resume, resume) => {

@@ -25,12 +25,10 @@ pub fn render(screen: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
         (if u { "↑ ↓ j k" } else { "Up Down j k" }, "scroll a line"),
         ("PgUp PgDn Space", "scroll a page"),
         ("g G Home End", "top / bottom"),
-        ("mouse wheel", "scroll"),
-        ("click a tab", "open it"),
+        ("mouse", "the wheel scrolls, a click opens a tab"),
         ("c y", "copy the e-mail (where the terminal allows)"),
         ("m", "mouse off / on: select text yourself"),
         ("t", "light / dark colours"),
-        ("?", "close this help"),
         ("q Esc Ctrl-C", "quit"),
     ];
     let mut lines = vec![TLine::styled("Keys", t.heading)];
@@ -81,7 +79,7 @@ pub fn render(screen: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
         .borders(Borders::ALL)
         .border_set(border_set(u))
         .border_style(t.heading)
-        .title(TLine::styled(" Help ", t.heading));
+        .title(TLine::styled(" Help (? closes) ", t.heading));
     Paragraph::new(lines)
         .block(block)
         .wrap(Wrap { trim: false })
