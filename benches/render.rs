@@ -67,6 +67,7 @@ fn cold_sessions(resume: &Arc<Resume>) -> Vec<(Arc<Resume>, Tui, bool)> {
             let caps = Capabilities {
                 depth,
                 unicode: true,
+                ..Capabilities::default()
             };
             let mut tui = Tui::new(SectionId::About, Size::new(100, 30), caps);
             let mut bytes = Vec::new();

@@ -22,6 +22,10 @@ pub enum Command {
     Json,
     Vcard,
     Markdown,
+    /// The contact as a QR code: black on white (`colour`), or plain half blocks.
+    Qr {
+        colour: bool,
+    },
     /// The PDF (binary; refused on a PTY).
     Pdf(Paper),
     Help,
@@ -40,6 +44,7 @@ impl Command {
             Command::Json => "json",
             Command::Vcard => "vcard",
             Command::Markdown => "markdown",
+            Command::Qr { .. } => "qr",
             Command::Pdf(_) => "pdf",
             Command::Help => "help",
             Command::Section(s) => s.slug(),
@@ -73,6 +78,8 @@ impl Command {
             ["json"] => Command::Json,
             ["vcard" | "vcf"] => Command::Vcard,
             ["markdown" | "md"] => Command::Markdown,
+            ["qr"] => Command::Qr { colour: true },
+            ["qr", "--plain"] => Command::Qr { colour: false },
             ["pdf"] => Command::Pdf(Paper::A4),
             ["pdf", "--paper", p] => match Paper::parse(p) {
                 Some(paper) => Command::Pdf(paper),
@@ -110,6 +117,7 @@ pub fn help_text() -> String {
          \x20 json             the resume as JSON Resume (https://jsonresume.org)\n\
          \x20 vcard            a vCard 4.0 contact card\n\
          \x20 markdown, md     the resume as Markdown (CommonMark)\n\
+         \x20 qr               the contact as a QR code to scan (qr --plain: no colours)\n\
          \x20 pdf              the resume as a PDF, A4 (pdf --paper letter): ssh HOST pdf > resume.pdf\n",
     );
     for id in SectionId::ALL {
@@ -142,6 +150,8 @@ mod tests {
         assert_eq!(Command::parse(b"md"), Command::Markdown);
         assert_eq!(Command::parse(b"markdown"), Command::Markdown);
         assert_eq!(Command::parse(b"pdf"), Command::Pdf(Paper::A4));
+        assert_eq!(Command::parse(b"qr"), Command::Qr { colour: true });
+        assert_eq!(Command::parse(b"qr --plain"), Command::Qr { colour: false });
         assert_eq!(
             Command::parse(b"pdf --paper letter"),
             Command::Pdf(Paper::Letter)
@@ -187,7 +197,12 @@ mod tests {
         for id in SectionId::ALL {
             assert!(h.contains(id.slug()));
         }
-        for cmd in ["  markdown, md ", "  pdf ", "ssh HOST pdf > resume.pdf"] {
+        for cmd in [
+            "  markdown, md ",
+            "  pdf ",
+            "ssh HOST pdf > resume.pdf",
+            "  qr ",
+        ] {
             assert!(h.contains(cmd), "{cmd}");
         }
     }

@@ -8,6 +8,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 
+pub use crate::osc::{LinkSpan, Links};
+
 /// The largest terminal honoured; bigger declared sizes are clamped (a 65535×65535 buffer would
 /// need gigabytes).
 pub const MAX_COLS: u16 = 400;
@@ -48,10 +50,19 @@ impl Size {
     }
 }
 
-/// Alternate screen, hidden cursor, mouse (click + wheel, SGR coordinates), bracketed paste.
-pub const ENTER: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[?1000h\x1b[?1006h\x1b[?2004h";
-/// Undoes [`ENTER`] in reverse order; leaves the primary screen as it was.
-pub const LEAVE: &[u8] = b"\x1b[?2004l\x1b[?1006l\x1b[?1000l\x1b[?25h\x1b[?1049l";
+/// The title stack pushed (XTWINOPS 22: popped by [`LEAVE`]), alternate screen, hidden cursor,
+/// mouse (click + wheel, SGR coordinates), bracketed paste.
+pub const ENTER: &[u8] = b"\x1b[22;0t\x1b[?1049h\x1b[?25l\x1b[?1000h\x1b[?1006h\x1b[?2004h";
+/// Undoes [`ENTER`] in reverse order; leaves the primary screen as it was, and the visitor's
+/// own window title restored.
+pub const LEAVE: &[u8] = b"\x1b[?2004l\x1b[?1006l\x1b[?1000l\x1b[?25h\x1b[?1049l\x1b[23;0t";
+/// Mouse capture back on (the same modes as [`ENTER`]).
+pub const MOUSE_ON: &[u8] = b"\x1b[?1000h\x1b[?1006h";
+/// Mouse capture off, so the visitor's terminal selects text itself.
+pub const MOUSE_OFF: &[u8] = b"\x1b[?1006l\x1b[?1000l";
+/// Synchronized output (DEC mode 2026): the terminal shows the frame only once it is complete.
+pub const SYNC_BEGIN: &[u8] = b"\x1b[?2026h";
+pub const SYNC_END: &[u8] = b"\x1b[?2026l";
 /// Clears the screen before a full redraw.
 pub const CLEAR: &[u8] = b"\x1b[H\x1b[2J";
 
@@ -67,10 +78,28 @@ pub fn encode_full(next: &Buffer, out: &mut Vec<u8>) {
 /// The same cells as ratatui's `Buffer::diff` (wide characters included), walked directly and
 /// encoded without `fmt`: this runs for every frame of every session.
 pub fn encode_diff(prev: &Buffer, next: &Buffer, out: &mut Vec<u8>) {
+    encode_diff_linked(prev, next, &Links::default(), out);
+}
+
+/// The link (if any) at cell `i`, for cells visited in increasing order; `at` is the caller's
+/// position in `spans`.
+fn link_at(spans: &[LinkSpan], at: &mut usize, i: usize) -> Option<usize> {
+    while spans.get(*at).is_some_and(|s| s.end <= i) {
+        *at += 1;
+    }
+    spans.get(*at).filter(|s| s.start <= i).map(|s| s.target)
+}
+
+/// [`encode_diff`] with hyperlinks: a cell whose link changed is written again, every written
+/// cell of a link is inside an OSC 8 open/close pair, and a link is always closed before a cursor
+/// move and at the end, so any part of a link can be redrawn without leaving one half open.
+pub fn encode_diff_linked(prev: &Buffer, next: &Buffer, links: &Links, out: &mut Vec<u8>) {
     let width = usize::from(next.area.width);
     if prev.area != next.area || width == 0 {
         return;
     }
+    let (mut at_prev, mut at_next) = (0usize, 0usize);
+    let mut open: Option<usize> = None;
     let mut cursor: Option<(usize, usize)> = None;
     let mut style = Sgr::default();
     let mut to_skip = 0usize;
@@ -78,11 +107,15 @@ pub fn encode_diff(prev: &Buffer, next: &Buffer, out: &mut Vec<u8>) {
     for (i, (p, c)) in prev.content.iter().zip(&next.content).enumerate() {
         let sym = c.symbol();
         let w = symbol_width(sym);
-        let changed = c != p;
+        let link = link_at(links.next, &mut at_next, i);
+        let changed = c != p || link != link_at(links.prev, &mut at_prev, i);
         let skip = matches!(c.diff_option, ratatui::buffer::CellDiffOption::Skip);
         if !skip && (changed || invalidated > 0) && to_skip == 0 {
             let (x, y) = (i % width, i / width);
             if cursor != Some((x, y)) {
+                if open.take().is_some() {
+                    out.extend_from_slice(crate::osc::LINK_CLOSE);
+                }
                 out.extend_from_slice(b"\x1b[");
                 push_num(out, y + 1);
                 out.push(b';');
@@ -98,6 +131,15 @@ pub fn encode_diff(prev: &Buffer, next: &Buffer, out: &mut Vec<u8>) {
                 want.write(out);
                 style = want;
             }
+            if link != open {
+                if open.is_some() {
+                    out.extend_from_slice(crate::osc::LINK_CLOSE);
+                }
+                if let Some(t) = link.and_then(|t| links.uris.get(t).map(|u| (t, u))) {
+                    crate::osc::link_open(out, t.0, t.1);
+                }
+                open = link.filter(|&t| t < links.uris.len());
+            }
             out.extend_from_slice(sym.as_bytes());
             cursor = Some((x + w.max(1), y));
         }
@@ -108,6 +150,9 @@ pub fn encode_diff(prev: &Buffer, next: &Buffer, out: &mut Vec<u8>) {
             w
         };
         invalidated = affected.max(invalidated).saturating_sub(1);
+    }
+    if open.is_some() {
+        out.extend_from_slice(crate::osc::LINK_CLOSE);
     }
     if style != Sgr::default() {
         out.extend_from_slice(b"\x1b[0m");

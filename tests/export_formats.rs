@@ -304,11 +304,17 @@ fn vcard_parses_with_the_expected_properties() {
 
 #[test]
 fn vcard_has_url_when_the_resume_has_one() {
-    let card = vcard::render(&full());
+    let r = full();
+    let card = vcard::render(&r);
     assert_lines_ok(&card);
     let c = parse_card(&card);
-    assert_eq!(c.url.len(), 1);
+    // The home page, then every profile.
+    assert!(!r.basics.profiles.is_empty());
+    assert_eq!(c.url.len(), 1 + r.basics.profiles.len());
     assert_eq!(c.url[0].value.to_string(), "https://example.com/arunav");
+    for (u, p) in c.url[1..].iter().zip(&r.basics.profiles) {
+        assert_eq!(u.value.to_string(), p.url.as_str());
+    }
 }
 
 #[test]

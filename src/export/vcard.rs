@@ -1,7 +1,8 @@
 //! The resume's owner as a vCard 4.0 (RFC 6350) contact card, for address books.
 //!
 //! Properties: FN and N (the last word of the name is the family name, the rest the given names),
-//! EMAIL, TITLE (the label), ORG (the company of the most recent role), NOTE (the tagline) and URL.
+//! EMAIL, TITLE (the label), ORG (the company of the most recent role), NOTE (the tagline) and URL
+//! (the home page, then every profile).
 //! Text values are escaped as RFC 6350 §3.4 says (backslash, comma, semicolon, newline); lines end
 //! in CRLF and are folded at 75 octets (§3.2) between characters, never inside a UTF-8 sequence
 //! nor inside an escape.
@@ -31,6 +32,10 @@ pub fn render(resume: &Resume) -> String {
         // A URI value, not text: no text escaping (a validated URL has no spaces or controls).
         line(format!("URL:{url}"));
     }
+    // Profiles too: URL may repeat (RFC 6350 §6.7.8).
+    for p in &b.profiles {
+        line(format!("URL:{}", p.url));
+    }
     line("END:VCARD".into());
     out
 }
@@ -56,7 +61,7 @@ fn most_recent(work: &[Work]) -> Option<&Work> {
 
 /// Escapes a TEXT value (RFC 6350 §3.4): `\` `,` `;` and line breaks (CRLF, LF or CR → `\n`).
 /// Semicolons are escaped everywhere: required in compound values (N, ORG), allowed elsewhere.
-fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -220,5 +225,20 @@ mod tests {
         assert!(card.contains("\r\nORG:SaaS Labs\r\n"));
         assert!(card.ends_with("\r\nEND:VCARD\r\n"));
         assert!(!card.contains("URL"));
+    }
+
+    #[test]
+    fn home_page_and_profiles_are_urls() {
+        let toml = include_str!("../../resume.toml").replace(
+            "email = \"arunavmalhotra1998@gmail.com\"",
+            "email = \"arunavmalhotra1998@gmail.com\"\nurl = \"https://example.com/\"\n\
+             profiles = [{ network = \"GitHub\", url = \"https://github.com/example\" }]",
+        );
+        let card = render(&Resume::parse(&toml, Path::new("r")).unwrap());
+        assert!(
+            card.contains("\r\nURL:https://example.com/\r\nURL:https://github.com/example\r\n")
+        );
+        let cards = vcard4::parse(&card).unwrap();
+        assert_eq!(cards[0].url.len(), 2);
     }
 }

@@ -29,6 +29,7 @@ pub fn run(cmd: &Command, resume: &Resume) -> Output {
         Command::Json => ok(json::render(resume)),
         Command::Vcard => ok(vcard::render(resume)),
         Command::Markdown => ok(markdown::render(resume)),
+        Command::Qr { colour } => ok(crate::qr::print(resume, *colour)),
         // Binary and cached per resume version: sent by the session itself (session/pdf_exec.rs).
         Command::Pdf(_) => Output {
             stdout: String::new(),

@@ -22,6 +22,32 @@ pub struct App {
     pub light: bool,
     pub size: Size,
     pub quit: bool,
+    /// Whether the mouse is captured (clicks and wheel reach the app); off, the visitor's
+    /// terminal selects text itself.
+    pub mouse: bool,
+    /// A one-line note in the footer, until the next key.
+    pub note: Option<Note>,
+    /// Something to send besides the frame; taken by the caller right after each update, so it
+    /// is never part of what a frame depends on.
+    pub effect: Option<Effect>,
+}
+
+/// Notes the footer can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Note {
+    /// The e-mail was sent to the clipboard (OSC 52).
+    Copied,
+    /// The terminal takes no OSC strings: nothing was sent.
+    CannotCopy,
+    MouseOff,
+    MouseOn,
+}
+
+/// Output an update asks for that is not part of the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Put the e-mail on the visitor's clipboard.
+    CopyEmail,
 }
 
 /// What the app needs to know to turn an event into a state change.
@@ -41,6 +67,9 @@ impl App {
             light: false,
             size,
             quit: false,
+            mouse: true,
+            note: None,
+            effect: None,
         }
     }
 
@@ -49,6 +78,7 @@ impl App {
         match event {
             Event::Key(k) if k.kind == terminput::KeyEventKind::Press => self.key(*k, ctx),
             Event::Mouse(m) => match m.kind {
+                _ if !self.mouse => {}
                 MouseEventKind::Scroll(ScrollDirection::Down) => self.scroll_by(WHEEL_LINES, ctx),
                 MouseEventKind::Scroll(ScrollDirection::Up) => self.scroll_by(-WHEEL_LINES, ctx),
                 MouseEventKind::Down(MouseButton::Left) => {
@@ -96,6 +126,7 @@ impl App {
             self.quit = true;
             return;
         }
+        self.note = None;
         if self.help {
             if matches!(
                 k.code,
@@ -110,6 +141,15 @@ impl App {
             KeyCode::Esc => self.quit = true,
             KeyCode::Char('?') => self.help = true,
             KeyCode::Char('t') => self.light = !self.light,
+            KeyCode::Char('c' | 'y') => self.effect = Some(Effect::CopyEmail),
+            KeyCode::Char('m') => {
+                self.mouse = !self.mouse;
+                self.note = Some(if self.mouse {
+                    Note::MouseOn
+                } else {
+                    Note::MouseOff
+                });
+            }
             KeyCode::Tab if k.modifiers.contains(KeyModifiers::SHIFT) => self.step_tab(-1),
             KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => self.step_tab(1),
             KeyCode::Left | KeyCode::Char('h') => self.step_tab(-1),

@@ -5,9 +5,12 @@
 //! buffer of an unfinished sequence. A lone ESC at the end of a packet is ambiguous (the Esc key,
 //! or the start of a split sequence): it stays pending until the next bytes arrive or the caller's
 //! short timer calls [`InputParser::flush`]. Bracketed pastes are collected in O(n) and reported as
-//! one event, so pasted text never acts as key presses.
+//! one event, so pasted text never acts as key presses. OSC strings (the terminal's answer to
+//! the background-colour query) are read by [`super::replies`] and never become keys.
 
-use terminput::{Event, KeyCode, KeyEvent};
+use terminput::{Event, KeyCode, KeyEvent, KeyModifiers};
+
+use super::replies::{Background, Osc, Step};
 
 /// Tests only: once armed (by a server built with test hooks, never in production), this
 /// sequence panics inside the parser's contained call, so a black-box test can see what a
@@ -40,6 +43,10 @@ pub struct InputParser {
     buf: Vec<u8>,
     /// Inside a bracketed paste: the text so far, and how much of the end marker matched.
     paste: Option<Paste>,
+    /// Inside an OSC string (after `ESC ] digit`).
+    osc: Option<Osc>,
+    /// The latest background colour the terminal reported, not taken yet.
+    background: Option<Background>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -83,6 +90,20 @@ impl InputParser {
                 }
                 continue;
             }
+            if let Some(osc) = &mut self.osc {
+                match osc.step(b) {
+                    Step::More => {}
+                    Step::Done(bg) => {
+                        self.osc = None;
+                        self.background = bg.or(self.background);
+                    }
+                    Step::Aborted => {
+                        self.osc = None;
+                        self.feed_each(&[0x1b, b], emit);
+                    }
+                }
+                continue;
+            }
             if self.buf == [0x1b] && b == 0x1b {
                 // A pending lone ESC followed by a new sequence (often the terminal's answer to
                 // the status query): the first ESC was the Esc key.
@@ -95,8 +116,24 @@ impl InputParser {
                 self.paste = Some(Paste::default());
                 continue;
             }
-            if self.buf == [0x1b] {
+            if self.buf == [0x1b] || self.buf == b"\x1b]" {
                 continue; // ESC: wait for the next byte (or the flush timer).
+            }
+            if let [0x1b, b']', _] = self.buf[..] {
+                self.buf.clear();
+                if b.is_ascii_digit() {
+                    // An OSC string: a terminal's answer.
+                    let mut osc = Osc::default();
+                    osc.step(b);
+                    self.osc = Some(osc);
+                } else {
+                    // Alt+], then this byte on its own.
+                    emit(Event::Key(
+                        KeyEvent::new(KeyCode::Char(']')).modifiers(KeyModifiers::ALT),
+                    ));
+                    self.feed_each(&[b], emit);
+                }
+                continue;
             }
             if self.buf.len() > MAX_SEQUENCE {
                 self.buf.clear();
@@ -142,7 +179,12 @@ impl InputParser {
 
     /// Whether bytes are waiting for more input (the caller then arms a short timer).
     pub fn has_pending(&self) -> bool {
-        !self.buf.is_empty()
+        !self.buf.is_empty() || self.osc.is_some()
+    }
+
+    /// The background colour the terminal reported since the last call, if it did.
+    pub fn take_background(&mut self) -> Option<Background> {
+        self.background.take()
     }
 
     /// Resolves what is pending after a pause: a lone ESC is the Esc key; an unfinished sequence
@@ -157,6 +199,7 @@ impl InputParser {
             emit(Event::Key(KeyEvent::new(KeyCode::Esc)));
         }
         self.buf.clear();
+        self.osc = None;
     }
 }
 

@@ -8,15 +8,16 @@ pub mod app;
 pub mod frames;
 pub mod input;
 pub mod layout;
+pub mod links;
 pub mod pacing;
+pub mod replies;
 pub mod theme;
+mod update;
 pub mod view;
 pub mod wrapped;
 
 use std::sync::Arc;
 use std::time::Instant;
-
-use ratatui::buffer::Buffer;
 
 use crate::content::SectionId;
 use crate::resume::Resume;
@@ -26,8 +27,8 @@ use frames::From;
 use input::InputParser;
 use pacing::ResizePacer;
 pub use pacing::{RESIZE_FRAME_INTERVAL, Redraw};
-use theme::{Capabilities, Theme};
-use view::ViewCtx;
+use theme::Capabilities;
+use update::take_effect;
 
 /// What the client's screen shows now: enough to render it again.
 #[derive(Clone)]
@@ -51,6 +52,10 @@ pub struct Tui {
     geometry: Option<(Size, Arc<Resume>, layout::Geometry)>,
     /// Which section is read since when (the visitor metrics; recorded when dropped).
     visit: crate::metrics::Visit,
+    /// A copy asked for and not sent yet (sent after the next frame).
+    copy_pending: bool,
+    /// Whether the terminal already told its background (only its first answer is used).
+    background_known: bool,
 }
 
 impl Tui {
@@ -64,6 +69,8 @@ impl Tui {
             pacer: ResizePacer::default(),
             geometry: None,
             visit: crate::metrics::Visit::start(tab, size, caps),
+            copy_pending: false,
+            background_known: false,
         }
     }
 
@@ -110,13 +117,26 @@ impl Tui {
             unicode: self.caps.unicode,
             geometry: &geometry,
         };
-        let Tui { parser, app, .. } = self;
+        let Tui {
+            parser,
+            app,
+            caps,
+            copy_pending,
+            ..
+        } = self;
         parser.feed_each(bytes, &mut |ev| {
             if !app.quit {
                 app.update(&ev, &ctx);
+                take_effect(app, *caps, copy_pending);
             }
         });
         self.visit.seen(self.app.tab);
+        // The answer to the background query picks light or dark once; `t` still toggles.
+        if let Some(bg) = self.parser.take_background()
+            && !std::mem::replace(&mut self.background_known, true)
+        {
+            self.app.light = bg.is_light();
+        }
     }
 
     /// Whether an ambiguous lone ESC waits for more bytes (arm a short timer, then call
@@ -134,10 +154,17 @@ impl Tui {
             unicode: self.caps.unicode,
             geometry: &geometry,
         };
-        let Tui { parser, app, .. } = self;
+        let Tui {
+            parser,
+            app,
+            caps,
+            copy_pending,
+            ..
+        } = self;
         parser.flush_each(&mut |ev| {
             if !app.quit {
                 app.update(&ev, &ctx);
+                take_effect(app, *caps, copy_pending);
             }
         });
         self.visit.seen(self.app.tab);
@@ -168,8 +195,12 @@ impl Tui {
     }
 
     /// Whether the screen may differ from what the client was last sent (a recorded size
-    /// change counts until it is laid out).
+    /// change counts until it is laid out), or a copy waits to be sent.
     pub fn dirty(&self, resume: &Arc<Resume>) -> bool {
+        self.copy_pending || self.screen_dirty(resume)
+    }
+
+    fn screen_dirty(&self, resume: &Arc<Resume>) -> bool {
         match &self.shown {
             None => true,
             Some(s) => {
@@ -184,8 +215,34 @@ impl Tui {
     /// they are cached per thread (see [`frames`]): the first frame at a common size, or a
     /// common tab switch, is rendered once and then copied for every visitor.
     pub fn frame(&mut self, resume: &Arc<Resume>, out: &mut Vec<u8>) {
+        // Everything goes out as one synchronized update (DEC mode 2026), so the terminal never
+        // shows half a frame; nothing at all is sent when nothing changed.
+        let start = out.len();
+        out.extend_from_slice(terminal::SYNC_BEGIN);
+        let body = out.len();
+        let mouse_shown = self.shown.as_ref().is_none_or(|s| s.app.mouse);
+        self.screen_update(resume, out);
+        if self.app.mouse != mouse_shown {
+            out.extend_from_slice(if self.app.mouse {
+                terminal::MOUSE_ON
+            } else {
+                terminal::MOUSE_OFF
+            });
+        }
+        if std::mem::take(&mut self.copy_pending) {
+            crate::osc::copy(out, resume.basics.email.as_str());
+        }
+        if out.len() == body {
+            out.truncate(start);
+        } else {
+            out.extend_from_slice(terminal::SYNC_END);
+        }
+    }
+
+    /// The screen part of [`Tui::frame`].
+    fn screen_update(&mut self, resume: &Arc<Resume>, out: &mut Vec<u8>) {
         self.settle_size(resume);
-        if !self.dirty(resume) {
+        if !self.screen_dirty(resume) {
             return;
         }
         let from = match &self.shown {
@@ -208,36 +265,6 @@ impl Tui {
             app: self.app,
             resume: Arc::clone(resume),
         });
-    }
-
-    /// Renders the previous and the new frame into the scratch buffers and encodes the change.
-    fn render_update(&self, resume: &Arc<Resume>, out: &mut Vec<u8>) {
-        frames::with_scratch(self.app.size.rect(), |prev, next| {
-            self.draw(&self.app, resume, next);
-            match &self.shown {
-                Some(shown) if shown.app.size == self.app.size => {
-                    self.draw(&shown.app, &shown.resume, prev);
-                }
-                // A new size (the client's terminal may have reflowed) or the first frame:
-                // clear, then draw everything that is not blank.
-                Some(_) => out.extend_from_slice(terminal::CLEAR),
-                None => {
-                    out.extend_from_slice(terminal::ENTER);
-                    out.extend_from_slice(terminal::CLEAR);
-                }
-            }
-            terminal::encode_diff(prev, next, out);
-        });
-    }
-
-    fn draw(&self, app: &App, resume: &Arc<Resume>, buf: &mut Buffer) {
-        let theme = Theme::new(self.caps, app.light, &resume.theme);
-        let ctx = ViewCtx {
-            resume,
-            theme: &theme,
-            unicode: self.caps.unicode,
-        };
-        view::render(app, &ctx, buf);
     }
 
     /// Bytes that restore the client's terminal (only if the UI was ever drawn).
@@ -317,7 +344,9 @@ mod tests {
         out.clear();
         tui.frame(&resume, &mut out);
         assert_eq!(tui.app().size, Size::new(199, 30));
-        assert!(out.starts_with(terminal::CLEAR), "a full redraw");
+        let inner = out.strip_prefix(terminal::SYNC_BEGIN).unwrap_or_default();
+        assert!(inner.starts_with(terminal::CLEAR), "a full redraw");
+        assert!(out.ends_with(terminal::SYNC_END));
         assert!(!tui.dirty(&resume));
     }
 

@@ -22,6 +22,9 @@ pub struct Capabilities {
     pub depth: ColorDepth,
     /// Box drawing and symbols (•, ─, ▲); otherwise ASCII.
     pub unicode: bool,
+    /// OSC strings (hyperlinks, window title, clipboard, background query): not on dumb, vt*
+    /// or the Linux console, which would print them.
+    pub osc: bool,
 }
 
 impl Default for Capabilities {
@@ -29,6 +32,7 @@ impl Default for Capabilities {
         Capabilities {
             depth: ColorDepth::Ansi256,
             unicode: true,
+            osc: true,
         }
     }
 }
@@ -83,7 +87,12 @@ impl ClientEnv {
             l.contains("utf-8") || l.contains("utf8")
         });
         let unicode = locale_utf8 && !plain_term && term != "linux";
-        Capabilities { depth, unicode }
+        let osc = !plain_term && term != "linux";
+        Capabilities {
+            depth,
+            unicode,
+            osc,
+        }
     }
 }
 
@@ -292,7 +301,8 @@ mod tests {
             env("vt100").capabilities(),
             Capabilities {
                 depth: ColorDepth::None { attributes: true },
-                unicode: false
+                unicode: false,
+                osc: false,
             }
         );
         let mut e = env("xterm-256color");
@@ -309,6 +319,11 @@ mod tests {
         e.lc_all = Some("en_US.UTF-8".into());
         assert!(e.capabilities().unicode);
         assert!(!env("linux").capabilities().unicode);
+        for t in ["dumb", "vt100", "linux"] {
+            assert!(!env(t).capabilities().osc, "{t}");
+        }
+        assert!(env("xterm-256color").capabilities().osc);
+        assert!(env("screen").capabilities().osc);
     }
 
     #[test]

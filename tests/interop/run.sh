@@ -8,6 +8,8 @@
 # login with no prompt, the no-PTY exports (plain, json, no command) and a PTY session (first
 # frame, Right, q -> exit 0, terminal restored). OpenSSH in tmux also gets 80x24 and 200x60 first
 # frames, a resize, the help overlay, mouse wheel and click, and a clean primary screen after q.
+# OpenSSH and plink in tmux: title, OSC 52 copy, mouse toggle, QR code, no stray sequence text
+# (tests/interop/terminal.sh).
 #
 # Writes target/interop-matrix.md (printed at the end) and target/interop-results.txt (one
 # PASS/FAIL/SKIP line per check). Exits 0 when nothing failed.
@@ -24,6 +26,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 # shellcheck source=tests/interop/lib.sh
 source "$here/lib.sh"
+# shellcheck source=tests/interop/terminal.sh
+source "$here/terminal.sh"
 
 BIN="${RESUME_SSH_BIN:-$root/target/release/resume-ssh}"
 PY="${INTEROP_PYTHON:-$root/.venv/bin/python}"
@@ -531,9 +535,11 @@ for c in "${CLIENTS[@]}"; do
         openssh)
             pty_basic "$c" "env TERM=xterm-256color ssh ${SSH_OPTS[*]} -tt -p $SERVER_PORT anyone@127.0.0.1"
             openssh_tmux
+            terminal_scenario "$c" "env TERM=xterm-256color ssh ${SSH_OPTS[*]} -tt -p $SERVER_PORT anyone@127.0.0.1"
             ;;
         plink)
             pty_basic "$c" "plink -ssh -batch -P $SERVER_PORT -l anyone -hostkey $SERVER_FP -t 127.0.0.1"
+            terminal_scenario "$c" "plink -ssh -batch -P $SERVER_PORT -l anyone -hostkey $SERVER_FP -t 127.0.0.1"
             ;;
         dropbear)
             pty_basic "$c" "env TERM=xterm-256color dbclient -y -y -t -p $SERVER_PORT anyone@127.0.0.1"

@@ -53,6 +53,9 @@ pub fn render(area: Rect, app: &App, ctx: &ViewCtx, buf: &mut Buffer) {
         }
         put_line(buf, text_area.x, y, &styled(row, t), text_area.width);
     }
+    if app.tab == crate::content::SectionId::Contact && lines.len() <= height {
+        super::qr::render(inner, text_area, lines.len() as u16, ctx, buf);
+    }
     if lines.len() > height {
         let mut state = ScrollbarState::new(max + 1).position(offset);
         let bar = if ctx.unicode {

@@ -16,10 +16,12 @@ pub fn render(area: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
         ("<- ->", "up/dn")
     };
     // In the order they are dropped when the row is short, last first; quitting always shows.
-    let hints: [(&str, &str); 4] = [
+    let hints: [(&str, &str); 6] = [
         (lr, "sections"),
         (ud, "scroll"),
         ("?", "help"),
+        ("c", "copy e-mail"),
+        ("m", "select"),
         ("t", "theme"),
     ];
     let quit = ("q", "quit");

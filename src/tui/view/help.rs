@@ -25,10 +25,10 @@ pub fn render(screen: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
         (if u { "↑ ↓ j k" } else { "Up Down j k" }, "scroll a line"),
         ("PgUp PgDn Space", "scroll a page"),
         ("g G Home End", "top / bottom"),
-        ("mouse wheel", "scroll"),
-        ("click a tab", "open it"),
+        ("mouse", "the wheel scrolls, a click opens a tab"),
+        ("c y", "copy the e-mail (where the terminal allows)"),
+        ("m", "mouse off / on: select text yourself"),
         ("t", "light / dark colours"),
-        ("?", "close this help"),
         ("q Esc Ctrl-C", "quit"),
     ];
     let mut lines = vec![TLine::styled("Keys", t.heading)];
@@ -49,6 +49,7 @@ pub fn render(screen: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
         ("vcard", "a contact card"),
         ("md", "Markdown"),
         ("pdf", "a PDF to save: ssh … pdf > resume.pdf"),
+        ("qr", "the contact as a QR code to scan"),
         ("help", "every command"),
     ] {
         lines.push(TLine::from(vec![
@@ -81,7 +82,7 @@ pub fn render(screen: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
         .border_set(border_set(u))
         .border_style(t.heading)
         .padding(Padding::horizontal(1))
-        .title(TLine::styled(" Help ", t.heading));
+        .title(TLine::styled(" Help (? closes) ", t.heading));
     Paragraph::new(lines)
         .block(block)
         .wrap(Wrap { trim: false })

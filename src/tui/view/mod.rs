@@ -9,6 +9,8 @@ mod footer;
 mod header;
 mod help;
 mod rail;
+mod note;
+pub mod qr;
 mod tabs;
 mod widgets;
 
@@ -45,6 +47,7 @@ pub fn render(app: &App, ctx: &ViewCtx, buf: &mut Buffer) {
     tabs::render(a.tabs, app.tab, ctx, buf);
     body::render(a.body, app, ctx, buf);
     footer::render(a.footer, ctx, buf);
+    note::render(a.footer, app, ctx, buf);
     if app.help {
         help::render(size.rect(), ctx, buf);
     }
@@ -89,6 +92,7 @@ mod tests {
         let caps = Capabilities {
             depth: ColorDepth::Ansi256,
             unicode,
+            ..Capabilities::default()
         };
         let theme = Theme::new(caps, false, &ThemeConfig::default());
         let ctx = ViewCtx {
@@ -130,6 +134,7 @@ mod tests {
         let caps = Capabilities {
             depth: ColorDepth::TrueColor,
             unicode: true,
+            ..Capabilities::default()
         };
         let theme = Theme::new(caps, false, &ThemeConfig::default());
         let ctx = ViewCtx {

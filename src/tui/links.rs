@@ -1,0 +1,210 @@
+//! Where the resume's addresses are on a drawn frame, so the encoder can make them hyperlinks.
+//!
+//! ratatui cells carry no link, and the view draws an address wherever its design puts it
+//! (header, Contact, wrapped prose). Rather than have every widget report positions, a frame is
+//! searched for the visible text of each address after it is drawn: whatever shows an address
+//! in full on one row becomes a link to it, and nothing else does. The search runs only when an
+//! update is rendered (not for cached ones) and costs one pass per row per address.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::{Arc, Weak};
+
+use ratatui::buffer::Buffer;
+
+use crate::osc;
+use crate::resume::Resume;
+use crate::terminal::{LinkSpan, symbol_width};
+
+/// Addresses that become links: what the screen shows, and the URI it opens.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Targets {
+    /// The visible text searched for, index for index with `uris`.
+    texts: Vec<String>,
+    /// Characters one of which every text has (`@`, `:`, or its first): a row without any of
+    /// them is skipped without being read as text.
+    anchors: Vec<char>,
+    /// Safe to embed (see [`osc::safe_uri`]).
+    pub uris: Vec<String>,
+}
+
+/// Most addresses linked (the e-mail, the home page and a few profiles).
+const MAX_TARGETS: usize = 16;
+
+/// The targets of the resume last drawn on this thread (the `Weak` pins its address).
+type Cached = Option<(Weak<Resume>, Rc<Targets>)>;
+
+thread_local! {
+    static CACHE: RefCell<Cached> = const { RefCell::new(None) };
+}
+
+impl Targets {
+    /// The e-mail (`mailto:`), `basics.url` and every profile URL.
+    pub fn of(resume: &Resume) -> Targets {
+        let b = &resume.basics;
+        let email = b.email.to_string();
+        let mut pairs = vec![(email.clone(), format!("mailto:{email}"))];
+        pairs.extend(b.url.iter().map(|u| (u.to_string(), u.to_string())));
+        pairs.extend(
+            b.profiles
+                .iter()
+                .map(|p| (p.url.to_string(), p.url.to_string())),
+        );
+        let mut t = Targets::default();
+        for (text, uri) in pairs {
+            if t.texts.len() >= MAX_TARGETS || text.is_empty() || t.texts.contains(&text) {
+                continue;
+            }
+            if let Some(uri) = osc::safe_uri(&uri) {
+                t.texts.push(text);
+                t.uris.push(uri);
+            }
+        }
+        // Longest first, so a URL that contains another (a profile under the home page) links
+        // to itself rather than to the shorter one.
+        let mut order: Vec<usize> = (0..t.texts.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(t.texts[i].len()));
+        let texts: Vec<String> = order.iter().map(|&i| t.texts[i].clone()).collect();
+        let mut anchors: Vec<char> = texts
+            .iter()
+            .filter_map(|t| {
+                ['@', ':']
+                    .into_iter()
+                    .find(|&c| t.contains(c))
+                    .or_else(|| t.chars().next())
+            })
+            .collect();
+        anchors.sort_unstable();
+        anchors.dedup();
+        Targets {
+            texts,
+            anchors,
+            uris: order.iter().map(|&i| t.uris[i].clone()).collect(),
+        }
+    }
+
+    /// [`Targets::of`], made once per resume per thread.
+    pub fn shared(resume: &Arc<Resume>) -> Rc<Targets> {
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            if let Some((r, t)) = &*c
+                && std::ptr::eq(r.as_ptr(), Arc::as_ptr(resume))
+            {
+                return Rc::clone(t);
+            }
+            let t = Rc::new(Targets::of(resume));
+            *c = Some((Arc::downgrade(resume), Rc::clone(&t)));
+            t
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
+    /// Appends the link spans of `buf`, sorted and not overlapping.
+    pub fn find(&self, buf: &Buffer, out: &mut Vec<LinkSpan>) {
+        if self.is_empty() {
+            return;
+        }
+        let width = usize::from(buf.area.width);
+        let mut row = String::new();
+        // For each byte of `row`, the cell it came from.
+        let mut cell_of: Vec<usize> = Vec::new();
+        let mut found: Vec<LinkSpan> = Vec::new();
+        for (y, cells) in buf.content.chunks(width.max(1)).enumerate() {
+            let anchored = cells.iter().any(|c| {
+                let mut chars = c.symbol().chars();
+                chars.next().is_some_and(|ch| self.anchors.contains(&ch))
+            });
+            if !anchored {
+                continue;
+            }
+            row.clear();
+            cell_of.clear();
+            let mut skip = 0usize;
+            for (x, cell) in cells.iter().enumerate() {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = cell.symbol();
+                skip = symbol_width(sym).saturating_sub(1);
+                row.push_str(sym);
+                cell_of.extend(std::iter::repeat_n(x, sym.len()));
+            }
+            found.clear();
+            for (target, text) in self.texts.iter().enumerate() {
+                for (at, _) in row.match_indices(text.as_str()) {
+                    let start = cell_of[at];
+                    let last = cell_of[at + text.len() - 1];
+                    let end = last + symbol_width(cells[last].symbol()).max(1);
+                    let span = LinkSpan {
+                        start: y * width + start,
+                        end: y * width + end.min(width),
+                        target,
+                    };
+                    if !found
+                        .iter()
+                        .any(|s| s.start < span.end && span.start < s.end)
+                    {
+                        found.push(span);
+                    }
+                }
+            }
+            found.sort_by_key(|s| s.start);
+            out.extend_from_slice(&found);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::layout::Rect;
+    use ratatui::style::Style;
+
+    fn resume() -> Resume {
+        let toml = include_str!("../../resume.toml").replace(
+            "email = \"arunavmalhotra1998@gmail.com\"",
+            "email = \"arunavmalhotra1998@gmail.com\"\nurl = \"https://example.com/\"\n\
+             profiles = [{ network = \"GitHub\", url = \"https://example.com/gh\" }]",
+        );
+        Resume::parse(&toml, std::path::Path::new("r")).unwrap()
+    }
+
+    #[test]
+    fn finds_every_address_in_full_and_longest_first() {
+        let t = Targets::of(&resume());
+        assert_eq!(
+            t.uris,
+            [
+                "mailto:arunavmalhotra1998@gmail.com",
+                "https://example.com/gh",
+                "https://example.com/"
+            ]
+        );
+        let mut buf = Buffer::empty(Rect::new(0, 0, 40, 3));
+        buf.set_string(2, 0, "日本 arunavmalhotra1998@gmail.com", Style::new());
+        buf.set_string(0, 1, "GitHub: https://example.com/gh x", Style::new());
+        // Cut off at the edge: not a link.
+        buf.set_string(30, 2, "https://example.com/", Style::new());
+        let mut spans = Vec::new();
+        t.find(&buf, &mut spans);
+        assert_eq!(
+            spans,
+            [
+                LinkSpan {
+                    start: 7,
+                    end: 7 + 28,
+                    target: 0
+                },
+                LinkSpan {
+                    start: 40 + 8,
+                    end: 40 + 30,
+                    target: 1
+                },
+            ]
+        );
+    }
+}
