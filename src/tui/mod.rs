@@ -9,6 +9,7 @@ pub mod frames;
 pub mod input;
 pub mod layout;
 pub mod pacing;
+pub mod search;
 pub mod theme;
 pub mod view;
 pub mod wrapped;

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use super::app::App;
 use super::layout::{self, MIN_COLS, MIN_ROWS};
+use super::search;
 use super::theme::Theme;
 use crate::resume::Resume;
 use crate::terminal::Size;
@@ -43,6 +44,20 @@ pub fn render(app: &App, ctx: &ViewCtx, buf: &mut Buffer) {
     tabs::render(a.tabs, app.tab, ctx, buf);
     body::render(a.body, app, ctx, buf);
     footer::render(a.footer, ctx, buf);
+    search::paint::render(
+        &app.search,
+        &search::paint::Screen {
+            size,
+            resume: ctx.resume,
+            unicode: ctx.unicode,
+            theme: t,
+            tab: app.tab,
+            offset: app.offset(),
+            body: a.body,
+            footer: a.footer,
+        },
+        buf,
+    );
     if app.help {
         help::render(size.rect(), ctx, buf);
     }

@@ -1,0 +1,332 @@
+//! Finding a query in the sections' wrapped body lines: case-insensitive (Unicode lower case),
+//! across a line break (a wrapped line and the next read as joined by one space), cached per
+//! thread so `n`/`N` and redraws cost a lookup.
+//!
+//! Matches are searched in the same lines the view draws and the scroll bounds count
+//! ([`layout::body_lines`]), so a match's line number is a scroll offset.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::{Arc, Weak};
+
+use super::Query;
+use crate::content::{Line, SectionId};
+use crate::resume::Resume;
+use crate::terminal::Size;
+use crate::tui::layout;
+
+/// Matches kept per search; a query that matches more shows "N+" and steps through these.
+pub const MAX_HITS: usize = 2000;
+/// Searches kept per thread (the query being typed and the last few).
+const CACHE_ENTRIES: usize = 4;
+
+/// One match: from byte `start` of line `line` to byte `end` (exclusive) of line `end_line`
+/// (the same line, or the next one when the match spans a line break).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub tab: SectionId,
+    pub line: u32,
+    pub start: u32,
+    pub end_line: u32,
+    pub end: u32,
+}
+
+impl Hit {
+    /// The byte ranges this match covers in line `line` (none if it is not on that line).
+    pub fn span_on(&self, line: u32, text: &str) -> Option<(usize, usize)> {
+        let (s, e) = (self.start as usize, self.end as usize);
+        if line == self.line && line == self.end_line {
+            Some((s, e))
+        } else if line == self.line {
+            Some((s, text.len()))
+        } else if line == self.end_line {
+            Some((text.len() - text.trim_start().len(), e))
+        } else {
+            None
+        }
+    }
+}
+
+/// The matches of one query, in reading order (tab, line, column).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Matches {
+    pub hits: Vec<Hit>,
+    /// More matched than [`MAX_HITS`].
+    pub truncated: bool,
+}
+
+type Cache = Vec<(Weak<Resume>, usize, bool, Query, Rc<Matches>)>;
+
+thread_local! {
+    static CACHE: RefCell<Cache> = const { RefCell::new(Vec::new()) };
+}
+
+/// Every match of `query` in the resume as laid out at `size` (empty query: none).
+pub fn matches(size: Size, resume: &Arc<Resume>, unicode: bool, query: &Query) -> Rc<Matches> {
+    if query.is_empty() {
+        return Rc::new(Matches::default());
+    }
+    let width = layout::text_width(size);
+    let key = Arc::as_ptr(resume);
+    let hit = CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        let i = c.iter().position(|(r, w, u, q, _)| {
+            r.as_ptr() == key && *w == width && *u == unicode && q == query
+        })?;
+        let entry = c.remove(i);
+        let m = Rc::clone(&entry.4);
+        c.push(entry);
+        Some(m)
+    });
+    if let Some(m) = hit {
+        return m;
+    }
+    let mut folded_query = String::new();
+    fold(query, &mut folded_query, &mut Vec::new());
+    let mut out = Matches::default();
+    let mut scratch = Scratch::default();
+    for tab in SectionId::ALL {
+        let lines = layout::body_lines(size, resume, unicode, tab);
+        find_in(&lines, tab, &folded_query, &mut scratch, &mut out);
+        if out.truncated {
+            break;
+        }
+    }
+    let m = Rc::new(out);
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHE_ENTRIES {
+            c.remove(0);
+        }
+        c.push((Arc::downgrade(resume), width, unicode, *query, Rc::clone(&m)));
+    });
+    m
+}
+
+/// Reused buffers: a line folded, the next line's head folded, and their byte maps.
+#[derive(Default)]
+struct Scratch {
+    window: String,
+    map: Vec<(u32, u32)>,
+    head: String,
+    head_map: Vec<(u32, u32)>,
+}
+
+/// Appends the matches of `q` (already folded, not empty) in one section's lines to `out`.
+fn find_in(lines: &[Line], tab: SectionId, q: &str, s: &mut Scratch, out: &mut Matches) {
+    let q_chars = q.chars().count();
+    // Where the previous match ended (line, byte): a match may not overlap it.
+    let mut last_end: (u32, u32) = (0, 0);
+    for (i, line) in lines.iter().enumerate() {
+        let text = line.text.as_str();
+        if text.trim().is_empty() {
+            continue;
+        }
+        s.window.clear();
+        s.map.clear();
+        fold(text, &mut s.window, &mut s.map);
+        let own = s.window.len();
+        // The next line's head, joined by one space, so a phrase split by wrapping is found.
+        let next = lines.get(i + 1).map(|l| l.text.as_str()).unwrap_or("");
+        let next_trimmed = next.trim_start();
+        let indent = next.len() - next_trimmed.len();
+        s.head.clear();
+        s.head_map.clear();
+        if !next_trimmed.is_empty() {
+            let head_end = next_trimmed
+                .char_indices()
+                .nth(q_chars)
+                .map_or(next_trimmed.len(), |(b, _)| b);
+            fold(&next_trimmed[..head_end], &mut s.head, &mut s.head_map);
+            s.window.push(' ');
+            s.window.push_str(&s.head);
+        }
+        let line_no = i as u32;
+        for (at, m) in s.window.match_indices(q) {
+            if at >= own {
+                break; // starts on the next line: found there
+            }
+            let start = to_source(&s.map, at, false);
+            if (line_no, start) < last_end {
+                continue;
+            }
+            let end_at = at + m.len();
+            let (end_line, end) = if end_at <= own {
+                (line_no, to_source(&s.map, end_at, true))
+            } else {
+                let in_head = end_at - own - 1;
+                (
+                    line_no + 1,
+                    (indent as u32).saturating_add(to_source(&s.head_map, in_head, true)),
+                )
+            };
+            if out.hits.len() >= MAX_HITS {
+                out.truncated = true;
+                return;
+            }
+            out.hits.push(Hit {
+                tab,
+                line: line_no,
+                start,
+                end_line,
+                end,
+            });
+            last_end = (end_line, end);
+        }
+    }
+}
+
+/// Appends `s` in lower case to `out`. For text that is not ASCII, `map` gets one
+/// (folded byte, source byte) pair per source character and a final pair for the ends, because
+/// lower-casing can change a character's length (`İ` becomes two characters). For ASCII text
+/// `map` stays empty: offsets are the same.
+fn fold(s: &str, out: &mut String, map: &mut Vec<(u32, u32)>) {
+    let base = out.len();
+    if s.is_ascii() {
+        out.extend(s.chars().map(|c| c.to_ascii_lowercase()));
+        return;
+    }
+    for (b, c) in s.char_indices() {
+        map.push(((out.len() - base) as u32, b as u32));
+        out.extend(c.to_lowercase());
+    }
+    map.push(((out.len() - base) as u32, s.len() as u32));
+}
+
+/// The source byte of folded byte `at`: for a start, the character it falls in; for an end,
+/// the first character after it (so a match covering part of a character's lower case covers
+/// the whole character).
+fn to_source(map: &[(u32, u32)], at: usize, end: bool) -> u32 {
+    let at = at as u32;
+    if map.is_empty() {
+        return at;
+    }
+    let i = map.partition_point(|&(f, _)| f <= at);
+    match (end, i) {
+        (_, 0) => map[0].1,
+        (true, i) if map[i - 1].0 < at => map.get(i).map_or(map[i - 1].1, |p| p.1),
+        (_, i) => map[i - 1].1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::LineKind;
+
+    fn lines(texts: &[&str]) -> Vec<Line> {
+        texts
+            .iter()
+            .map(|t| Line {
+                kind: LineKind::Para,
+                text: (*t).to_owned(),
+            })
+            .collect()
+    }
+
+    fn find(texts: &[&str], q: &str) -> Vec<(u32, u32, u32, u32)> {
+        let mut fq = String::new();
+        fold(q, &mut fq, &mut Vec::new());
+        let mut out = Matches::default();
+        find_in(
+            &lines(texts),
+            SectionId::About,
+            &fq,
+            &mut Scratch::default(),
+            &mut out,
+        );
+        out.hits
+            .iter()
+            .map(|h| (h.line, h.start, h.end_line, h.end))
+            .collect()
+    }
+
+    #[test]
+    fn case_insensitive_in_reading_order() {
+        assert_eq!(
+            find(&["Kafka and kafka", "", "KAFKA"], "kafKA"),
+            [(0, 0, 0, 5), (0, 10, 0, 15), (2, 0, 2, 5)]
+        );
+        assert!(find(&["nothing here"], "kafka").is_empty());
+    }
+
+    #[test]
+    fn a_phrase_split_by_wrapping_is_found_once() {
+        // The second line is a bullet's continuation with a hanging indent.
+        let hits = find(&["• event-driven", "  updates via Kafka"], "driven updates");
+        assert_eq!(hits, [(0, 10, 1, 9)], "bytes: the bullet is 3");
+        let l = lines(&["x", "  updates"]);
+        let h = Hit {
+            tab: SectionId::About,
+            line: 0,
+            start: 0,
+            end_line: 1,
+            end: 9,
+        };
+        assert_eq!(h.span_on(0, &l[0].text), Some((0, 1)));
+        assert_eq!(h.span_on(1, &l[1].text), Some((2, 9)));
+        assert_eq!(h.span_on(2, ""), None);
+        // Not across a blank line.
+        assert!(find(&["event-driven", "", "updates"], "driven updates").is_empty());
+    }
+
+    #[test]
+    fn unicode_offsets_are_source_bytes() {
+        // "É" and "é" fold alike; CJK has no case but byte offsets must be right.
+        assert_eq!(find(&["Café CAFÉ"], "café"), [(0, 0, 0, 5), (0, 6, 0, 11)]);
+        let text = "分散システムとシステム";
+        let hits = find(&[text], "システム");
+        assert_eq!(hits.len(), 2);
+        for (_, s, _, e) in hits {
+            assert_eq!(&text[s as usize..e as usize], "システム");
+        }
+        // A character whose lower case is longer (İ → i̇): the match covers it whole.
+        let hits = find(&["İstanbul"], "i̇stanbul");
+        assert_eq!(hits, [(0, 0, 0, "İstanbul".len() as u32)]);
+    }
+
+    #[test]
+    fn matches_do_not_overlap_and_are_capped() {
+        assert_eq!(find(&["aaaa"], "aa"), [(0, 0, 0, 2), (0, 2, 0, 4)]);
+        let long = "ab ".repeat(MAX_HITS + 10);
+        let mut out = Matches::default();
+        find_in(
+            &lines(&[&long]),
+            SectionId::About,
+            "ab",
+            &mut Scratch::default(),
+            &mut out,
+        );
+        assert_eq!(out.hits.len(), MAX_HITS);
+        assert!(out.truncated);
+    }
+
+    #[test]
+    fn shipped_resume_finds_kafka_in_two_sections() {
+        let r = Arc::new(
+            Resume::parse(
+                include_str!("../../../resume.toml"),
+                std::path::Path::new("r"),
+            )
+            .unwrap(),
+        );
+        let q = Query::from("kafka").unwrap();
+        for cols in [40, 80, 200] {
+            let m = matches(Size::new(cols, 30), &r, true, &q);
+            let tabs: Vec<SectionId> = m.hits.iter().map(|h| h.tab).collect();
+            assert!(tabs.contains(&SectionId::CaseStudies), "{cols}: {tabs:?}");
+            assert!(tabs.contains(&SectionId::Skills), "{cols}: {tabs:?}");
+            for h in &m.hits {
+                let lines = layout::body_lines(Size::new(cols, 30), &r, true, h.tab);
+                let text = &lines[h.line as usize].text;
+                let (s, e) = h.span_on(h.line, text).unwrap();
+                assert!(
+                    text[s..e].eq_ignore_ascii_case(&"kafka"[..e - s]),
+                    "{text}"
+                );
+            }
+            // The same Rc from the cache the second time.
+            assert!(Rc::ptr_eq(&m, &matches(Size::new(cols, 30), &r, true, &q)));
+        }
+    }
+}
