@@ -197,7 +197,13 @@ impl Tui {
             None => {
                 let start = out.len();
                 self.render_update(resume, out);
-                frames::store(resume, key, &out[start..]);
+                // A search's frames are one visitor's: kept, they would only push out the
+                // frames every visitor shares.
+                if self.app.search.mode == search::Mode::Closed
+                    && !matches!(from, From::Same(a) if a.search.mode != search::Mode::Closed)
+                {
+                    frames::store(resume, key, &out[start..]);
+                }
             }
         }
         self.shown = Some(Shown {

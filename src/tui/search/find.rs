@@ -21,7 +21,7 @@ pub const MAX_HITS: usize = 2000;
 const CACHE_ENTRIES: usize = 4;
 
 /// One match: from byte `start` of line `line` to byte `end` (exclusive) of line `end_line`
-/// (the same line, or the next one when the match spans a line break).
+/// (the same line, or a later one when the match spans a line break).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
     pub tab: SectionId,
@@ -41,6 +41,8 @@ impl Hit {
             Some((s, text.len()))
         } else if line == self.end_line {
             Some((text.len() - text.trim_start().len(), e))
+        } else if line > self.line && line < self.end_line {
+            Some((text.len() - text.trim_start().len(), text.len()))
         } else {
             None
         }
@@ -59,6 +61,12 @@ type Cache = Vec<(Weak<Resume>, usize, bool, Query, Rc<Matches>)>;
 
 thread_local! {
     static CACHE: RefCell<Cache> = const { RefCell::new(Vec::new()) };
+    static SCANS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Searches this thread has run through the resume (cache misses), for tests and measurements.
+pub fn scans() -> u64 {
+    SCANS.with(|s| s.get())
 }
 
 /// Every match of `query` in the resume as laid out at `size` (empty query: none).
@@ -81,6 +89,7 @@ pub fn matches(size: Size, resume: &Arc<Resume>, unicode: bool, query: &Query) -
     if let Some(m) = hit {
         return m;
     }
+    SCANS.with(|s| s.set(s.get() + 1));
     let mut folded_query = String::new();
     fold(query, &mut folded_query, &mut Vec::new());
     let mut out = Matches::default();
@@ -103,76 +112,90 @@ pub fn matches(size: Size, resume: &Arc<Resume>, unicode: bool, query: &Query) -
     m
 }
 
-/// Reused buffers: a line folded, the next line's head folded, and their byte maps.
+/// Reused buffers: a section's text folded, where each line's text starts in it, byte maps.
 #[derive(Default)]
 struct Scratch {
-    window: String,
+    text: String,
+    segs: Vec<Seg>,
     map: Vec<(u32, u32)>,
-    head: String,
-    head_map: Vec<(u32, u32)>,
+}
+
+/// One non-blank line in the folded section text.
+#[derive(Clone, Copy)]
+struct Seg {
+    /// Where its folded text starts, and how long it is.
+    at: usize,
+    len: usize,
+    line: u32,
+    /// Bytes of leading whitespace left out of the search text.
+    lead: u32,
+    /// Its entries in `Scratch::map` (none: ASCII, offsets unchanged).
+    map: (usize, usize),
 }
 
 /// Appends the matches of `q` (already folded, not empty) in one section's lines to `out`.
+///
+/// The section becomes one folded string, searched once: each line trimmed, consecutive lines
+/// joined by one space (so a phrase broken by wrapping is found), a blank line as a line break,
+/// which no query contains.
 fn find_in(lines: &[Line], tab: SectionId, q: &str, s: &mut Scratch, out: &mut Matches) {
-    let q_chars = q.chars().count();
-    // Where the previous match ended (line, byte): a match may not overlap it.
-    let mut last_end: (u32, u32) = (0, 0);
+    s.text.clear();
+    s.segs.clear();
+    s.map.clear();
     for (i, line) in lines.iter().enumerate() {
-        let text = line.text.as_str();
-        if text.trim().is_empty() {
+        let text = line.text.trim();
+        if text.is_empty() {
+            if !s.text.is_empty() && !s.text.ends_with('\n') {
+                s.text.push('\n');
+            }
             continue;
         }
-        s.window.clear();
-        s.map.clear();
-        fold(text, &mut s.window, &mut s.map);
-        let own = s.window.len();
-        // The next line's head, joined by one space, so a phrase split by wrapping is found.
-        let next = lines.get(i + 1).map(|l| l.text.as_str()).unwrap_or("");
-        let next_trimmed = next.trim_start();
-        let indent = next.len() - next_trimmed.len();
-        s.head.clear();
-        s.head_map.clear();
-        if !next_trimmed.is_empty() {
-            let head_end = next_trimmed
-                .char_indices()
-                .nth(q_chars)
-                .map_or(next_trimmed.len(), |(b, _)| b);
-            fold(&next_trimmed[..head_end], &mut s.head, &mut s.head_map);
-            s.window.push(' ');
-            s.window.push_str(&s.head);
+        if !s.text.is_empty() && !s.text.ends_with('\n') {
+            s.text.push(' ');
         }
-        let line_no = i as u32;
-        for (at, m) in s.window.match_indices(q) {
-            if at >= own {
-                break; // starts on the next line: found there
-            }
-            let start = to_source(&s.map, at, false);
-            if (line_no, start) < last_end {
-                continue;
-            }
-            let end_at = at + m.len();
-            let (end_line, end) = if end_at <= own {
-                (line_no, to_source(&s.map, end_at, true))
-            } else {
-                let in_head = end_at - own - 1;
-                (
-                    line_no + 1,
-                    (indent as u32).saturating_add(to_source(&s.head_map, in_head, true)),
-                )
-            };
-            if out.hits.len() >= MAX_HITS {
-                out.truncated = true;
-                return;
-            }
-            out.hits.push(Hit {
-                tab,
-                line: line_no,
-                start,
-                end_line,
-                end,
-            });
-            last_end = (end_line, end);
+        let at = s.text.len();
+        let map_from = s.map.len();
+        fold(text, &mut s.text, &mut s.map);
+        s.segs.push(Seg {
+            at,
+            len: s.text.len() - at,
+            line: i as u32,
+            lead: (line.text.len() - line.text.trim_start().len()) as u32,
+            map: (map_from, s.map.len()),
+        });
+    }
+    let source = |seg: &Seg, at: usize, end: bool| -> u32 {
+        let map = &s.map[seg.map.0..seg.map.1];
+        seg.lead + to_source(map, at.min(seg.len), end)
+    };
+    for (at, m) in s.text.match_indices(q) {
+        // The line the match starts on (one starting on a joining space starts on the next).
+        let i = s.segs.partition_point(|g| g.at <= at).saturating_sub(1);
+        let Some(mut first) = s.segs.get(i).copied() else {
+            continue;
+        };
+        let mut from = at - first.at;
+        if from >= first.len
+            && let Some(next) = s.segs.get(i + 1)
+        {
+            (first, from) = (*next, 0);
         }
+        let end_at = at + m.len();
+        let j = s.segs.partition_point(|g| g.at < end_at).saturating_sub(1);
+        let Some(last) = s.segs.get(j).copied() else {
+            continue;
+        };
+        if out.hits.len() >= MAX_HITS {
+            out.truncated = true;
+            return;
+        }
+        out.hits.push(Hit {
+            tab,
+            line: first.line,
+            start: source(&first, from, false),
+            end_line: last.line,
+            end: source(&last, end_at - last.at, true),
+        });
     }
 }
 
@@ -183,7 +206,8 @@ fn find_in(lines: &[Line], tab: SectionId, q: &str, s: &mut Scratch, out: &mut M
 fn fold(s: &str, out: &mut String, map: &mut Vec<(u32, u32)>) {
     let base = out.len();
     if s.is_ascii() {
-        out.extend(s.chars().map(|c| c.to_ascii_lowercase()));
+        out.push_str(s);
+        out[base..].make_ascii_lowercase();
         return;
     }
     for (b, c) in s.char_indices() {
@@ -299,6 +323,35 @@ mod tests {
         );
         assert_eq!(out.hits.len(), MAX_HITS);
         assert!(out.truncated);
+    }
+
+    #[test]
+    #[ignore = "a measurement: cargo test --release --lib search_cost -- --ignored --nocapture"]
+    fn search_cost() {
+        let r = Arc::new(
+            Resume::parse(
+                include_str!("../../../resume.toml"),
+                std::path::Path::new("r"),
+            )
+            .unwrap(),
+        );
+        let size = Size::new(100, 30);
+        let _ = matches(size, &r, true, &Query::from("warm").unwrap());
+        let queries: Vec<Query> = (0..500)
+            .map(|i| Query::from(&format!("e{i}")).unwrap())
+            .collect();
+        let t = std::time::Instant::now();
+        for q in &queries {
+            matches(size, &r, true, q);
+        }
+        let miss = t.elapsed() / 500;
+        let q = Query::from("e").unwrap();
+        let all = matches(size, &r, true, &q).hits.len();
+        let t = std::time::Instant::now();
+        for _ in 0..5000 {
+            matches(size, &r, true, &q);
+        }
+        println!("search: a new query {miss:?}, a cached one {:?} ({all} hits for \"e\")", t.elapsed() / 5000);
     }
 
     #[test]

@@ -325,6 +325,23 @@ mod tests {
     }
 
     #[test]
+    fn a_flood_of_n_searches_once() {
+        let r = resume();
+        let mut s = Search::default();
+        s.open();
+        typed(&mut s, "microservices");
+        let (mut tab, mut scroll) = (SectionId::About, [0u16; 6]);
+        jump(&mut s, Dir::First, &r, &mut tab, &mut scroll);
+        let before = find::scans();
+        for _ in 0..10_000 {
+            jump(&mut s, Dir::Next, &r, &mut tab, &mut scroll);
+            jump(&mut s, Dir::Prev, &r, &mut tab, &mut scroll);
+        }
+        assert_eq!(find::scans(), before, "n/N re-searched the resume");
+        assert_eq!(s.current, Some(0));
+    }
+
+    #[test]
     fn scroll_to_keeps_a_visible_match_and_brings_others_into_view() {
         let h = |line, end_line| find::Hit {
             tab: SectionId::About,

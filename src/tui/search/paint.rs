@@ -203,8 +203,13 @@ fn search_line(search: &Search, m: &find::Matches, s: &Screen, buf: &mut Buffer)
     if search.editing()
         && let Some(c) = buf.cell_mut((x, area.y))
     {
-        c.set_symbol(" ")
-            .set_style(Style::new().add_modifier(Modifier::REVERSED));
+        // A block cursor; an underscore where no attribute shows.
+        if t.tab_brackets {
+            c.set_symbol("_");
+        } else {
+            c.set_symbol(" ")
+                .set_style(Style::new().add_modifier(Modifier::REVERSED));
+        }
     }
     let rx = area.right().saturating_sub(right_w);
     let status_w = status.width().min(usize::from(right_w));
@@ -239,3 +244,4 @@ fn tail(q: &str, width: usize) -> &str {
     }
     &q[start..]
 }
+

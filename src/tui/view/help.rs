@@ -27,6 +27,7 @@ pub fn render(screen: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
         ("g G Home End", "top / bottom"),
         ("mouse wheel", "scroll"),
         ("click a tab", "open it"),
+        ("/  n N", "search all sections; next / previous match"),
         ("t", "light / dark colours"),
         ("?", "close this help"),
         ("q Esc Ctrl-C", "quit"),
