@@ -60,10 +60,8 @@ fn runs(term: &Term) -> Vec<Run> {
 
 /// Waits until the footer shows "I of N" and returns (I, N).
 async fn count_shown(term: &Term) -> (u32, u32) {
-    term.wait_for("a match count", WAIT, |s| {
-        last_row(s).contains(" of ")
-    })
-    .await;
+    term.wait_for("a match count", WAIT, |s| last_row(s).contains(" of "))
+        .await;
     let row = term.rows().last().cloned().unwrap_or_default();
     let before = row.split(" of ").next().unwrap_or("");
     let after = row.split(" of ").nth(1).unwrap_or("");
@@ -94,7 +92,10 @@ async fn current_run(term: &Term, want: &str) -> Run {
     let deadline = std::time::Instant::now() + WAIT;
     loop {
         let rs = runs(term);
-        if let Some(r) = rs.iter().find(|r| r.current && r.text.to_lowercase() == want) {
+        if let Some(r) = rs
+            .iter()
+            .find(|r| r.current && r.text.to_lowercase() == want)
+        {
             return r.clone();
         }
         assert!(
@@ -146,7 +147,10 @@ async fn kafka_across_sections_with_n_and_shift_n_then_esc_closes() {
         }
     }
     assert!(seen_skills, "n never reached Skills");
-    assert!(term.contents().contains("╭ Case Studies"), "wrapped to the first");
+    assert!(
+        term.contents().contains("╭ Case Studies"),
+        "wrapped to the first"
+    );
     // N: back to the last match, in Skills (Kafka's last section).
     term.send(b"N").await;
     wait_footer(&term, &format!("{n} of {n}")).await;

@@ -16,13 +16,7 @@ use resume_ssh::tui::theme::{Capabilities, ColorDepth, Theme};
 use resume_ssh::tui::view::{ViewCtx, render as view_render};
 
 fn resume() -> Arc<Resume> {
-    Arc::new(
-        Resume::parse(
-            include_str!("../resume.toml"),
-            std::path::Path::new("r"),
-        )
-        .unwrap(),
-    )
+    Arc::new(Resume::parse(include_str!("../resume.toml"), std::path::Path::new("r")).unwrap())
 }
 
 /// The app after searching `q` from `tab` and pressing n `steps` times.

@@ -107,7 +107,13 @@ pub fn matches(size: Size, resume: &Arc<Resume>, unicode: bool, query: &Query) -
         if c.len() >= CACHE_ENTRIES {
             c.remove(0);
         }
-        c.push((Arc::downgrade(resume), width, unicode, *query, Rc::clone(&m)));
+        c.push((
+            Arc::downgrade(resume),
+            width,
+            unicode,
+            *query,
+            Rc::clone(&m),
+        ));
     });
     m
 }
@@ -351,7 +357,10 @@ mod tests {
         for _ in 0..5000 {
             matches(size, &r, true, &q);
         }
-        println!("search: a new query {miss:?}, a cached one {:?} ({all} hits for \"e\")", t.elapsed() / 5000);
+        println!(
+            "search: a new query {miss:?}, a cached one {:?} ({all} hits for \"e\")",
+            t.elapsed() / 5000
+        );
     }
 
     #[test]
@@ -373,10 +382,7 @@ mod tests {
                 let lines = layout::body_lines(Size::new(cols, 30), &r, true, h.tab);
                 let text = &lines[h.line as usize].text;
                 let (s, e) = h.span_on(h.line, text).unwrap();
-                assert!(
-                    text[s..e].eq_ignore_ascii_case(&"kafka"[..e - s]),
-                    "{text}"
-                );
+                assert!(text[s..e].eq_ignore_ascii_case(&"kafka"[..e - s]), "{text}");
             }
             // The same Rc from the cache the second time.
             assert!(Rc::ptr_eq(&m, &matches(Size::new(cols, 30), &r, true, &q)));

@@ -18,11 +18,14 @@ use crate::content::SectionId;
 use crate::resume::Resume;
 use crate::terminal::Size;
 
-/// Characters a query may have (the rest of what is typed or pasted is dropped).
+/// Characters a query may have (the rest of what is typed or pasted is dropped)...
 pub const MAX_QUERY_CHARS: usize = 64;
+/// ...and bytes: 64 Latin letters, 42 CJK characters, 32 emoji.
+pub const MAX_QUERY_BYTES: usize = 128;
 
-/// The query: inline so the state stays `Copy` (64 characters of at most 4 bytes).
-pub type Query = ArrayString<{ MAX_QUERY_CHARS * 4 }>;
+/// The query: inline, so the app state stays small and `Copy` (it is part of the frame cache's
+/// keys).
+pub type Query = ArrayString<MAX_QUERY_BYTES>;
 
 /// Where the search is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -137,7 +140,7 @@ impl Search {
         if !acceptable(c) || self.query.chars().count() >= MAX_QUERY_CHARS {
             return;
         }
-        // Cannot fail: 64 characters of at most 4 bytes fit.
+        // Full (in bytes): the character is dropped, like the ones past the count.
         let _ = self.query.try_push(c);
     }
 
@@ -224,8 +227,13 @@ mod tests {
         assert_eq!(s.query.as_str(), "q1 ");
         s.edit_key(KeyEvent::new(KeyCode::Char('u')).modifiers(KeyModifiers::CTRL));
         assert_eq!(s.query.as_str(), "");
-        typed(&mut s, &"界".repeat(100));
+        typed(&mut s, &"k".repeat(100));
         assert_eq!(s.query.chars().count(), MAX_QUERY_CHARS);
+        s.query.clear();
+        typed(&mut s, &"界".repeat(100));
+        assert_eq!(s.query.len(), 126, "42 three-byte characters");
+        typed(&mut s, "ab");
+        assert_eq!(s.query.len(), MAX_QUERY_BYTES);
         s.close();
         assert_eq!(s, Search::default());
     }

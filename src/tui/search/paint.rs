@@ -54,7 +54,11 @@ fn highlight(hits: &[Hit], current: Option<u32>, s: &Screen, buf: &mut Buffer) {
     let (first, last) = (offset as u32, (offset + visible.len()) as u32);
     let on_screen = |h: &Hit| h.tab == s.tab && h.end_line >= first && h.line < last;
     let start = hits.partition_point(|h| (h.tab.index(), h.end_line) < (s.tab.index(), first));
-    if !hits[start..].iter().take_while(|h| h.tab == s.tab).any(on_screen) {
+    if !hits[start..]
+        .iter()
+        .take_while(|h| h.tab == s.tab)
+        .any(on_screen)
+    {
         return;
     }
     let rows: Vec<Row> = (s.body.top()..s.body.bottom())
@@ -244,4 +248,3 @@ fn tail(q: &str, width: usize) -> &str {
     }
     &q[start..]
 }
-
