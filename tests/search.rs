@@ -262,3 +262,37 @@ async fn pasted_cjk_query_highlights_exactly_its_cells() {
     assert_eq!((before.contents(), after.contents()), ("散", "を"));
     assert!(!before.inverse() && !after.inverse());
 }
+
+/// A flood of search keys in one go: 20,001 `n` presses after a search, then 500 searches for
+/// queries each different from the last. The screen ends where the count says, and the time it
+/// took is printed (a debug build on a shared machine: a figure, not a benchmark).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_search_keys_ends_in_the_right_place() {
+    let server = TestServer::start().await;
+    let client = server.connect().await;
+    let term = client.tui(TuiOpts::default()).await;
+    term.first_frame().await;
+
+    let mut keys = b"/kafka\r".to_vec();
+    keys.extend(std::iter::repeat_n(b'n', 20_001));
+    let started = std::time::Instant::now();
+    term.send(&keys).await;
+    wait_footer(&term, "2 of 2").await;
+    term.wait_text("╭ Skills").await;
+    let n_flood = started.elapsed();
+
+    let mut keys = Vec::new();
+    for i in 0..500 {
+        keys.extend_from_slice(format!("/\x15e{i}\r").as_bytes());
+    }
+    keys.extend_from_slice("/\x15Microservices\r".as_bytes());
+    let started = std::time::Instant::now();
+    term.send(&keys).await;
+    wait_footer(&term, "/Microservices").await;
+    let (i, n) = count_shown(&term).await;
+    let searches = started.elapsed();
+    assert!(i >= 1 && n >= 4, "{i} of {n}");
+    current_run(&term, "microservices").await;
+    println!("20,001 n: {n_flood:?}; 501 different searches: {searches:?}");
+    assert!(term.exit().is_none());
+}

@@ -57,11 +57,51 @@ pub struct Matches {
     pub truncated: bool,
 }
 
-type Cache = Vec<(Weak<Resume>, usize, bool, Query, Rc<Matches>)>;
+/// A cache entry: the resume it was made from (the `Weak` pins its address so another resume
+/// cannot be mistaken for it), the key, the value.
+type Cache<K, V> = Vec<(Weak<Resume>, K, Rc<V>)>;
+
+/// Sections folded for searching, per (text width, unicode): computed once per layout.
+const FOLDED_ENTRIES: usize = 4;
 
 thread_local! {
-    static CACHE: RefCell<Cache> = const { RefCell::new(Vec::new()) };
+    static MATCHES: RefCell<Cache<(usize, bool, Query), Matches>> = const { RefCell::new(Vec::new()) };
+    static FOLDED: RefCell<Cache<(usize, bool), [Section; SectionId::ALL.len()]>> = const { RefCell::new(Vec::new()) };
     static SCANS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The cached value for (`resume`, `key`), or `make`'s, kept as the most recently used of at
+/// most `cap` entries.
+fn cached<K: PartialEq, V>(
+    cache: &'static std::thread::LocalKey<RefCell<Cache<K, V>>>,
+    resume: &Arc<Resume>,
+    key: K,
+    cap: usize,
+    make: impl FnOnce() -> V,
+) -> Rc<V> {
+    let ptr = Arc::as_ptr(resume);
+    let hit = cache.with(|c| {
+        let mut c = c.borrow_mut();
+        let i = c
+            .iter()
+            .position(|(r, k, _)| r.as_ptr() == ptr && *k == key)?;
+        let entry = c.remove(i);
+        let v = Rc::clone(&entry.2);
+        c.push(entry);
+        Some(v)
+    });
+    if let Some(v) = hit {
+        return v;
+    }
+    let v = Rc::new(make());
+    cache.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= cap {
+            c.remove(0);
+        }
+        c.push((Arc::downgrade(resume), key, Rc::clone(&v)));
+    });
+    v
 }
 
 /// Searches this thread has run through the resume (cache misses), for tests and measurements.
@@ -75,59 +115,43 @@ pub fn matches(size: Size, resume: &Arc<Resume>, unicode: bool, query: &Query) -
         return Rc::new(Matches::default());
     }
     let width = layout::text_width(size);
-    let key = Arc::as_ptr(resume);
-    let hit = CACHE.with(|c| {
-        let mut c = c.borrow_mut();
-        let i = c.iter().position(|(r, w, u, q, _)| {
-            r.as_ptr() == key && *w == width && *u == unicode && q == query
-        })?;
-        let entry = c.remove(i);
-        let m = Rc::clone(&entry.4);
-        c.push(entry);
-        Some(m)
-    });
-    if let Some(m) = hit {
-        return m;
-    }
-    SCANS.with(|s| s.set(s.get() + 1));
-    let mut folded_query = String::new();
-    fold(query, &mut folded_query, &mut Vec::new());
-    let mut out = Matches::default();
-    let mut scratch = Scratch::default();
-    for tab in SectionId::ALL {
-        let lines = layout::body_lines(size, resume, unicode, tab);
-        find_in(&lines, tab, &folded_query, &mut scratch, &mut out);
-        if out.truncated {
-            break;
-        }
-    }
-    let m = Rc::new(out);
-    CACHE.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= CACHE_ENTRIES {
-            c.remove(0);
-        }
-        c.push((
-            Arc::downgrade(resume),
-            width,
-            unicode,
-            *query,
-            Rc::clone(&m),
-        ));
-    });
-    m
+    cached(
+        &MATCHES,
+        resume,
+        (width, unicode, *query),
+        CACHE_ENTRIES,
+        || {
+            SCANS.with(|s| s.set(s.get() + 1));
+            let sections = cached(&FOLDED, resume, (width, unicode), FOLDED_ENTRIES, || {
+                SectionId::ALL
+                    .map(|tab| Section::new(&layout::body_lines(size, resume, unicode, tab)))
+            });
+            let mut q = String::new();
+            fold(query, &mut q, &mut Vec::new());
+            let mut out = Matches::default();
+            for (section, tab) in sections.iter().zip(SectionId::ALL) {
+                section.find(tab, &q, &mut out);
+                if out.truncated {
+                    break;
+                }
+            }
+            out
+        },
+    )
 }
 
-/// Reused buffers: a section's text folded, where each line's text starts in it, byte maps.
-#[derive(Default)]
-struct Scratch {
+/// One section's lines as a single lower-cased string to search in, with what maps a place in
+/// it back to a line and byte: each line trimmed, consecutive lines joined by one space (so a
+/// phrase broken by wrapping is found), a blank line as a line break, which no query contains.
+#[derive(Debug, Default)]
+struct Section {
     text: String,
     segs: Vec<Seg>,
     map: Vec<(u32, u32)>,
 }
 
 /// One non-blank line in the folded section text.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct Seg {
     /// Where its folded text starts, and how long it is.
     at: usize,
@@ -135,73 +159,76 @@ struct Seg {
     line: u32,
     /// Bytes of leading whitespace left out of the search text.
     lead: u32,
-    /// Its entries in `Scratch::map` (none: ASCII, offsets unchanged).
+    /// Its entries in `Section::map` (none: ASCII, offsets unchanged).
     map: (usize, usize),
 }
 
-/// Appends the matches of `q` (already folded, not empty) in one section's lines to `out`.
-///
-/// The section becomes one folded string, searched once: each line trimmed, consecutive lines
-/// joined by one space (so a phrase broken by wrapping is found), a blank line as a line break,
-/// which no query contains.
-fn find_in(lines: &[Line], tab: SectionId, q: &str, s: &mut Scratch, out: &mut Matches) {
-    s.text.clear();
-    s.segs.clear();
-    s.map.clear();
-    for (i, line) in lines.iter().enumerate() {
-        let text = line.text.trim();
-        if text.is_empty() {
-            if !s.text.is_empty() && !s.text.ends_with('\n') {
-                s.text.push('\n');
+impl Section {
+    fn new(lines: &[Line]) -> Section {
+        let mut s = Section::default();
+        for (i, line) in lines.iter().enumerate() {
+            let text = line.text.trim();
+            if text.is_empty() {
+                if !s.text.is_empty() && !s.text.ends_with('\n') {
+                    s.text.push('\n');
+                }
+                continue;
             }
-            continue;
+            if !s.text.is_empty() && !s.text.ends_with('\n') {
+                s.text.push(' ');
+            }
+            let at = s.text.len();
+            let map_from = s.map.len();
+            fold(text, &mut s.text, &mut s.map);
+            s.segs.push(Seg {
+                at,
+                len: s.text.len() - at,
+                line: i as u32,
+                lead: (line.text.len() - line.text.trim_start().len()) as u32,
+                map: (map_from, s.map.len()),
+            });
         }
-        if !s.text.is_empty() && !s.text.ends_with('\n') {
-            s.text.push(' ');
-        }
-        let at = s.text.len();
-        let map_from = s.map.len();
-        fold(text, &mut s.text, &mut s.map);
-        s.segs.push(Seg {
-            at,
-            len: s.text.len() - at,
-            line: i as u32,
-            lead: (line.text.len() - line.text.trim_start().len()) as u32,
-            map: (map_from, s.map.len()),
-        });
+        s
     }
-    let source = |seg: &Seg, at: usize, end: bool| -> u32 {
-        let map = &s.map[seg.map.0..seg.map.1];
-        seg.lead + to_source(map, at.min(seg.len), end)
-    };
-    for (at, m) in s.text.match_indices(q) {
-        // The line the match starts on (one starting on a joining space starts on the next).
-        let i = s.segs.partition_point(|g| g.at <= at).saturating_sub(1);
-        let Some(mut first) = s.segs.get(i).copied() else {
-            continue;
+
+    /// Appends the matches of `q` (already folded, not empty) to `out`.
+    fn find(&self, tab: SectionId, q: &str, out: &mut Matches) {
+        let source = |seg: &Seg, at: usize, end: bool| -> u32 {
+            let map = &self.map[seg.map.0..seg.map.1];
+            seg.lead + to_source(map, at.min(seg.len), end)
         };
-        let mut from = at - first.at;
-        if from >= first.len
-            && let Some(next) = s.segs.get(i + 1)
-        {
-            (first, from) = (*next, 0);
+        for (at, m) in self.text.match_indices(q) {
+            // The line the match starts on (one starting on a joining space starts on the next).
+            let i = self.segs.partition_point(|g| g.at <= at).saturating_sub(1);
+            let Some(mut first) = self.segs.get(i).copied() else {
+                continue;
+            };
+            let mut from = at - first.at;
+            if from >= first.len
+                && let Some(next) = self.segs.get(i + 1)
+            {
+                (first, from) = (*next, 0);
+            }
+            let end_at = at + m.len();
+            let j = self
+                .segs
+                .partition_point(|g| g.at < end_at)
+                .saturating_sub(1);
+            let Some(last) = self.segs.get(j).copied() else {
+                continue;
+            };
+            if out.hits.len() >= MAX_HITS {
+                out.truncated = true;
+                return;
+            }
+            out.hits.push(Hit {
+                tab,
+                line: first.line,
+                start: source(&first, from, false),
+                end_line: last.line,
+                end: source(&last, end_at - last.at, true),
+            });
         }
-        let end_at = at + m.len();
-        let j = s.segs.partition_point(|g| g.at < end_at).saturating_sub(1);
-        let Some(last) = s.segs.get(j).copied() else {
-            continue;
-        };
-        if out.hits.len() >= MAX_HITS {
-            out.truncated = true;
-            return;
-        }
-        out.hits.push(Hit {
-            tab,
-            line: first.line,
-            start: source(&first, from, false),
-            end_line: last.line,
-            end: source(&last, end_at - last.at, true),
-        });
     }
 }
 
@@ -258,13 +285,7 @@ mod tests {
         let mut fq = String::new();
         fold(q, &mut fq, &mut Vec::new());
         let mut out = Matches::default();
-        find_in(
-            &lines(texts),
-            SectionId::About,
-            &fq,
-            &mut Scratch::default(),
-            &mut out,
-        );
+        Section::new(&lines(texts)).find(SectionId::About, &fq, &mut out);
         out.hits
             .iter()
             .map(|h| (h.line, h.start, h.end_line, h.end))
@@ -320,13 +341,7 @@ mod tests {
         assert_eq!(find(&["aaaa"], "aa"), [(0, 0, 0, 2), (0, 2, 0, 4)]);
         let long = "ab ".repeat(MAX_HITS + 10);
         let mut out = Matches::default();
-        find_in(
-            &lines(&[&long]),
-            SectionId::About,
-            "ab",
-            &mut Scratch::default(),
-            &mut out,
-        );
+        Section::new(&lines(&[&long])).find(SectionId::About, "ab", &mut out);
         assert_eq!(out.hits.len(), MAX_HITS);
         assert!(out.truncated);
     }
