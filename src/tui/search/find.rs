@@ -1,6 +1,7 @@
 //! Finding a query in the sections' wrapped body lines: case-insensitive (Unicode lower case),
-//! across a line break (a wrapped line and the next read as joined by one space), cached per
-//! thread so `n`/`N` and redraws cost a lookup.
+//! across a line break (a wrapped line and the next read as joined by one space, or by none
+//! between wide characters, which wrap without one), cached per thread so `n`/`N` and redraws
+//! cost a lookup.
 //!
 //! Matches are searched in the same lines the view draws and the scroll bounds count
 //! ([`layout::body_lines`]), so a match's line number is a scroll offset.
@@ -8,6 +9,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::{Arc, Weak};
+
+use unicode_width::UnicodeWidthChar;
 
 use super::Query;
 use crate::content::{Line, SectionId};
@@ -142,7 +145,8 @@ pub fn matches(size: Size, resume: &Arc<Resume>, unicode: bool, query: &Query) -
 
 /// One section's lines as a single lower-cased string to search in, with what maps a place in
 /// it back to a line and byte: each line trimmed, consecutive lines joined by one space (so a
-/// phrase broken by wrapping is found), a blank line as a line break, which no query contains.
+/// phrase broken by wrapping is found; none between wide characters), a blank line as a line
+/// break, which no query contains.
 #[derive(Debug, Default)]
 struct Section {
     text: String,
@@ -174,7 +178,12 @@ impl Section {
                 }
                 continue;
             }
-            if !s.text.is_empty() && !s.text.ends_with('\n') {
+            // Wide characters (CJK) wrap with no space between them: join those with none.
+            let wide = |c: Option<char>| c.and_then(|c| c.width()).is_some_and(|w| w > 1);
+            if !s.text.is_empty()
+                && !s.text.ends_with('\n')
+                && !(wide(s.text.chars().next_back()) && wide(text.chars().next()))
+            {
                 s.text.push(' ');
             }
             let at = s.text.len();
@@ -331,6 +340,10 @@ mod tests {
         for (_, s, _, e) in hits {
             assert_eq!(&text[s as usize..e as usize], "システム");
         }
+        // CJK wraps between characters, with no space to join by.
+        let hits = find(&["分散シス", "テムを"], "システム");
+        assert_eq!(hits, [(0, 6, 1, 6)]);
+        assert!(find(&["分散シス", "テムを"], "シス テム").is_empty());
         // A character whose lower case is longer (İ → i̇): the match covers it whole.
         let hits = find(&["İstanbul"], "i̇stanbul");
         assert_eq!(hits, [(0, 0, 0, "İstanbul".len() as u32)]);

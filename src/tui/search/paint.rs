@@ -43,6 +43,7 @@ pub fn render(search: &Search, s: &Screen, buf: &mut Buffer) {
     // No attribute can show a highlight on this terminal: the count still says where they are.
     if !s.theme.tab_brackets {
         highlight(&m.hits, search.current, s, buf);
+        // (An index past the end matches no hit, so it highlights nothing as current.)
     }
     search_line(search, &m, s, buf);
 }
@@ -176,7 +177,9 @@ fn search_line(search: &Search, m: &find::Matches, s: &Screen, buf: &mut Buffer)
     let n = m.hits.len();
     let plus = if m.truncated { "+" } else { "" };
     let q = search.query.as_str();
-    let (status, keys) = match (search.mode, search.current) {
+    // A current match past the end (the resume was reloaded with fewer) is none.
+    let current = search.current.filter(|&i| (i as usize) < n);
+    let (status, keys) = match (search.mode, current) {
         (Mode::Editing, _) if q.is_empty() => (String::new(), "Enter search  Esc cancel"),
         (Mode::Editing, _) if n == 0 => ("no match".to_owned(), "Esc cancel"),
         (Mode::Editing, _) => (count(n, plus), "Enter search  Esc cancel"),
