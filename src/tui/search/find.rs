@@ -180,10 +180,10 @@ impl Section {
             }
             // Wide characters (CJK) wrap with no space between them: join those with none.
             let wide = |c: Option<char>| c.and_then(|c| c.width()).is_some_and(|w| w > 1);
-            if !s.text.is_empty()
-                && !s.text.ends_with('\n')
-                && !(wide(s.text.chars().next_back()) && wide(text.chars().next()))
-            {
+            let no_space = s.text.is_empty()
+                || s.text.ends_with('\n')
+                || wide(s.text.chars().next_back()) && wide(text.chars().next());
+            if !no_space {
                 s.text.push(' ');
             }
             let at = s.text.len();

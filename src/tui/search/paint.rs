@@ -130,7 +130,10 @@ impl Row {
         };
         let mut x = area.left();
         while x < area.right() {
-            let sym = buf[(x, y)].symbol();
+            let Some(cell) = buf.cell((x, y)) else {
+                break;
+            };
+            let sym = cell.symbol();
             let w = symbol_width(sym).max(1) as u16;
             row.cells.push((row.text.len(), x, w));
             row.text.push_str(sym);
