@@ -212,7 +212,7 @@ impl Section {
             let Some(mut first) = self.segs.get(i).copied() else {
                 continue;
             };
-            let mut from = at - first.at;
+            let mut from = at.saturating_sub(first.at);
             if from >= first.len
                 && let Some(next) = self.segs.get(i + 1)
             {
@@ -226,17 +226,21 @@ impl Section {
             let Some(last) = self.segs.get(j).copied() else {
                 continue;
             };
-            if out.hits.len() >= MAX_HITS {
-                out.truncated = true;
-                return;
-            }
-            out.hits.push(Hit {
+            let hit = Hit {
                 tab,
                 line: first.line,
                 start: source(&first, from, false),
                 end_line: last.line,
-                end: source(&last, end_at - last.at, true),
-            });
+                end: source(&last, end_at.saturating_sub(last.at), true),
+            };
+            if (hit.line, hit.start) >= (hit.end_line, hit.end) {
+                continue; // only the space joining two lines: nothing to show
+            }
+            if out.hits.len() >= MAX_HITS {
+                out.truncated = true;
+                return;
+            }
+            out.hits.push(hit);
         }
     }
 }
@@ -357,6 +361,41 @@ mod tests {
         Section::new(&lines(&[&long])).find(SectionId::About, "ab", &mut out);
         assert_eq!(out.hits.len(), MAX_HITS);
         assert!(out.truncated);
+    }
+
+    proptest::proptest! {
+        /// Any text and query: every match lies on character boundaries of its lines, and a
+        /// match within one line covers text whose lower case contains the query (less the
+        /// spaces at its ends, which may be the space joining two lines).
+        #[test]
+        fn matches_map_back_to_the_text(
+            texts in proptest::collection::vec("[ aAbBİıßé分散\u{301}-]{0,12}", 1..6),
+            q in "[aAbBİıßé分散\u{301} -]{1,4}",
+        ) {
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let mut fq = String::new();
+            fold(&q, &mut fq, &mut Vec::new());
+            let ls = lines(&texts);
+            let mut out = Matches::default();
+            Section::new(&ls).find(SectionId::About, &fq, &mut out);
+            for h in &out.hits {
+                proptest::prop_assert!(h.line <= h.end_line);
+                for line in h.line..=h.end_line {
+                    let text = &ls[line as usize].text;
+                    let Some((a, b)) = h.span_on(line, text) else {
+                        continue;
+                    };
+                    proptest::prop_assert!(a <= b && b <= text.len(), "{h:?} {text:?}");
+                    proptest::prop_assert!(text.is_char_boundary(a) && text.is_char_boundary(b));
+                    if h.line == h.end_line {
+                        let mut got = String::new();
+                        fold(&text[a..b], &mut got, &mut Vec::new());
+                        // (A match may begin or end on the space joining two lines.)
+                        proptest::prop_assert!(got.contains(fq.trim()), "{got:?} vs {fq:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
