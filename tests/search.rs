@@ -116,7 +116,7 @@ async fn kafka_across_sections_with_n_and_shift_n_then_esc_closes() {
 
     // `/` opens the line; typing shows the query and the live count; nothing jumps yet.
     term.send(b"/").await;
-    wait_footer(&term, "Enter search").await;
+    wait_footer(&term, "type to search").await;
     term.send(b"Kafka").await;
     wait_footer(&term, "/Kafka").await;
     wait_footer(&term, "matches").await;
@@ -192,8 +192,12 @@ async fn q_and_digits_are_text_in_the_line_and_no_match_says_so() {
     term.send(b"\x7f\x7f\x15zzqx\r").await;
     wait_footer(&term, "no match for \u{201c}zzqx\u{201d}").await;
     assert!(runs(&term).is_empty());
-    // After Esc, q is a command again.
+    // After Esc, q is a command again; so after Enter on an empty line, which closes it.
     term.press_esc().await;
+    wait_footer(&term, "? help").await;
+    term.send(b"/").await;
+    wait_footer(&term, "type to search").await;
+    term.send(b"\r").await;
     wait_footer(&term, "? help").await;
     term.send(b"q").await;
     term.wait_closed().await;

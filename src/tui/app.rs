@@ -102,8 +102,10 @@ impl App {
             return;
         }
         if self.search.editing() {
-            if self.search.edit_key(k) == search::Edit::Submit {
-                self.search_go(Dir::First, ctx);
+            match self.search.edit_key(k) {
+                search::Edit::Submit if self.search.query.is_empty() => self.search.close(),
+                search::Edit::Submit => self.search_go(Dir::First, ctx),
+                search::Edit::Done => {}
             }
             return;
         }

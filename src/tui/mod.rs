@@ -324,6 +324,35 @@ mod tests {
     }
 
     #[test]
+    fn search_frames_stay_out_of_the_shared_cache() {
+        let resume = Arc::new(
+            Resume::parse(include_str!("../../resume.toml"), std::path::Path::new("r")).unwrap(),
+        );
+        let mut tui = Tui::new(
+            SectionId::About,
+            Size::new(100, 30),
+            Capabilities::default(),
+        );
+        let mut out = Vec::new();
+        tui.frame(&resume, &mut out);
+        let shared = frames::cached_bytes();
+        assert!(shared > 0, "the first frame is shared");
+        for keys in [&b"/kafka"[..], b"\r", b"n", b"\x1b"] {
+            tui.input(keys, &resume);
+            tui.flush_input(&resume);
+            out.clear();
+            tui.frame(&resume, &mut out);
+            assert!(!out.is_empty());
+            assert_eq!(frames::cached_bytes(), shared, "after {keys:?}");
+        }
+        assert_eq!(tui.app().search.mode, search::Mode::Closed);
+        // Searching moved to Case Studies; a tab switch with the search closed is shared again.
+        tui.input(b"l", &resume);
+        tui.frame(&resume, &mut out);
+        assert!(frames::cached_bytes() > shared);
+    }
+
+    #[test]
     fn truecolor_uses_rgb() {
         let mut e = env("xterm-256color");
         e.colorterm = Some("truecolor".into());

@@ -73,7 +73,7 @@ pub struct View<'a> {
 pub enum Edit {
     /// Nothing more to do.
     Done,
-    /// Enter: search.
+    /// Enter: search (the caller closes the line if it is empty).
     Submit,
 }
 

@@ -183,7 +183,7 @@ fn search_line(search: &Search, m: &find::Matches, s: &Screen, buf: &mut Buffer)
     // A current match past the end (the resume was reloaded with fewer) is none.
     let current = search.current.filter(|&i| (i as usize) < n);
     let (status, keys) = match (search.mode, current) {
-        (Mode::Editing, _) if q.is_empty() => (String::new(), "Enter search  Esc cancel"),
+        (Mode::Editing, _) if q.is_empty() => (String::new(), "type to search  Esc cancel"),
         (Mode::Editing, _) if n == 0 => ("no match".to_owned(), "Esc cancel"),
         (Mode::Editing, _) => (count(n, plus), "Enter search  Esc cancel"),
         (_, _) if n == 0 => (format!("no match for \u{201c}{q}\u{201d}"), "Esc close"),
