@@ -131,3 +131,32 @@ fn a_phrase_across_a_line_break_is_highlighted_on_both_rows() {
     }
     panic!("the phrase never wrapped");
 }
+
+/// The cost of drawing a frame with the search closed (the old path plus one check) and with
+/// matches on screen (the highlight pass), and the size of the app state the frame cache keys
+/// on. A figure for the report: `cargo test --test search_render cost -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement"]
+fn cost_of_a_frame_with_and_without_search() {
+    let r = resume();
+    let size = Size::new(100, 30);
+    let closed = App::new(SectionId::Skills, size);
+    let open = searched(&r, size, SectionId::Skills, "kafka", 0);
+    let mut typing = open;
+    typing.search.mode = resume_ssh::tui::search::Mode::Editing;
+    let time = |app: &App| {
+        let _ = draw(app, &r, ColorDepth::Ansi256);
+        let t = std::time::Instant::now();
+        for _ in 0..2000 {
+            std::hint::black_box(draw(app, &r, ColorDepth::Ansi256));
+        }
+        t.elapsed() / 2000
+    };
+    println!(
+        "frame at 100x30: search closed {:?}, showing (a match on screen) {:?}, typing {:?}; App is {} bytes",
+        time(&closed),
+        time(&open),
+        time(&typing),
+        std::mem::size_of::<App>()
+    );
+}

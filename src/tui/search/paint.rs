@@ -62,10 +62,11 @@ fn highlight(hits: &[Hit], current: Option<u32>, s: &Screen, buf: &mut Buffer) {
     {
         return;
     }
-    let rows: Vec<Row> = (s.body.top()..s.body.bottom())
-        .map(|y| Row::read(buf, s.body, y))
-        .collect();
-    let Some(base) = align(&rows, visible) else {
+    let mut rows = Rows {
+        area: s.body,
+        read: (0..s.body.height).map(|_| None).collect(),
+    };
+    let Some(base) = align(&mut rows, buf, visible) else {
         return;
     };
     let accent = s.theme.key.fg;
@@ -85,7 +86,7 @@ fn highlight(hits: &[Hit], current: Option<u32>, s: &Screen, buf: &mut Buffer) {
             let Some(k) = line.checked_sub(first).map(|k| k as usize) else {
                 continue;
             };
-            let (Some(text), Some(row)) = (visible.get(k), rows.get(base + k)) else {
+            let (Some(text), Some(row)) = (visible.get(k), rows.get(buf, base + k)) else {
                 continue;
             };
             if let Some((from, to)) = h.span_on(line, &text.text) {
@@ -96,8 +97,8 @@ fn highlight(hits: &[Hit], current: Option<u32>, s: &Screen, buf: &mut Buffer) {
 }
 
 /// The first body row the visible lines were drawn on: the row offset at which the first few
-/// non-blank visible lines all appear, one per row.
-fn align(rows: &[Row], visible: &[Line]) -> Option<usize> {
+/// non-blank visible lines all appear, one per row. Tried first: the row inside a top border.
+fn align(rows: &mut Rows, buf: &Buffer, visible: &[Line]) -> Option<usize> {
     let probes: Vec<(usize, &str)> = visible
         .iter()
         .enumerate()
@@ -106,11 +107,26 @@ fn align(rows: &[Row], visible: &[Line]) -> Option<usize> {
         .take(3)
         .collect();
     let (k0, _) = *probes.first()?;
-    (0..rows.len().saturating_sub(k0)).find(|&base| {
+    let n = rows.read.len().saturating_sub(k0);
+    (0..n).map(|i| (i + 1) % n).find(|&base| {
         probes
             .iter()
-            .all(|&(k, t)| rows.get(base + k).is_some_and(|r| r.text.contains(t)))
+            .all(|&(k, t)| rows.get(buf, base + k).is_some_and(|r| r.text.contains(t)))
     })
+}
+
+/// The body's rows, each read from the buffer when first needed.
+struct Rows {
+    area: Rect,
+    read: Vec<Option<Row>>,
+}
+
+impl Rows {
+    fn get(&mut self, buf: &Buffer, i: usize) -> Option<&Row> {
+        let area = self.area;
+        let slot = self.read.get_mut(i)?;
+        Some(slot.get_or_insert_with(|| Row::read(buf, area, area.y + i as u16)))
+    }
 }
 
 /// A drawn row as text, with the cell each character starts at.
