@@ -197,6 +197,10 @@ impl Section {
                 map: (map_from, s.map.len()),
             });
         }
+        // Kept for as long as the layout is in use: no spare capacity.
+        s.text.shrink_to_fit();
+        s.segs.shrink_to_fit();
+        s.map.shrink_to_fit();
         s
     }
 

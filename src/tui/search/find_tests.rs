@@ -147,6 +147,19 @@ fn search_cost() {
         "search: a new query {miss:?}, a cached one {:?} ({all} hits for \"e\")",
         t.elapsed() / 5000
     );
+    let folded: usize = SectionId::ALL
+        .iter()
+        .map(|&tab| {
+            let s = Section::new(&layout::body_lines(size, &r, true, tab));
+            s.text.capacity()
+                + s.segs.capacity() * std::mem::size_of::<Seg>()
+                + s.map.capacity() * 8
+        })
+        .sum();
+    println!(
+        "held per thread: folded sections {folded} B per layout, a match list of {all} hits {} B",
+        all * std::mem::size_of::<Hit>()
+    );
 }
 
 #[test]
