@@ -138,6 +138,7 @@ pub fn matches(size: Size, resume: &Arc<Resume>, unicode: bool, query: &Query) -
                     break;
                 }
             }
+            out.hits.shrink_to_fit();
             out
         },
     )
