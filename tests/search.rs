@@ -300,3 +300,56 @@ async fn a_flood_of_search_keys_ends_in_the_right_place() {
     println!("20,001 n: {n_flood:?}; 501 different searches: {searches:?}");
     assert!(term.exit().is_none());
 }
+
+/// Memory: 20 visitors each search for something different and step through it. What the
+/// searches leave is per-thread caches (bounded) and a few hundred bytes of state per session.
+/// The process holds the clients too, so the figure is an upper bound for the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_visitors_searching_leave_little_memory() {
+    let server = TestServer::start().await;
+    let mut sessions = Vec::new();
+    for _ in 0..20 {
+        let client = server.connect().await;
+        let term = client.tui(TuiOpts::default()).await;
+        term.first_frame().await;
+        sessions.push((client, term));
+    }
+    // The same visitors browsing first (tabs, scrolling): what plain use grows, to compare.
+    let start = rss_kib();
+    for (_, term) in &sessions {
+        term.send(b"llljjjjhhhkkkk5GgGg1").await;
+    }
+    for (_, term) in &sessions {
+        term.wait_text("╭ About").await;
+        term.settle(std::time::Duration::from_millis(50)).await;
+    }
+    let browsing = rss_kib().saturating_sub(start);
+    let before = rss_kib();
+    let words = [
+        "kafka",
+        "redis",
+        "docker",
+        "postgresql",
+        "micro",
+        "scal",
+        "e",
+        "a",
+    ];
+    for (i, (_, term)) in sessions.iter().enumerate() {
+        let q = format!("/{}\r", words[i % words.len()]);
+        term.send(q.as_bytes()).await;
+        term.send(&[b'n'; 30]).await;
+    }
+    for (_, term) in &sessions {
+        count_shown(term).await;
+        term.settle(std::time::Duration::from_millis(50)).await;
+    }
+    let grown = rss_kib().saturating_sub(before);
+    println!(
+        "20 sessions: browsing +{browsing} KiB, then searching +{grown} KiB resident (server and clients)"
+    );
+    assert!(grown < 4096, "+{grown} KiB");
+    for (_, term) in &sessions {
+        assert!(term.exit().is_none());
+    }
+}
