@@ -277,10 +277,13 @@ async fn random_input_and_broken_sequences_leave_the_ui_working() {
         "random input must not end the session"
     );
 
-    // Keys still act. The random keys may have left the help open (a click closes it), another
-    // tab ("1") and a scroll position ("g") behind; then a size change redraws everything, and
-    // the screen must be exactly the About tab.
+    // Keys still act. The random keys may have left the help open (a click closes it), the
+    // search line open (Enter searches or, empty, closes it; `/` then opens it whatever it was,
+    // and Esc closes it), another tab ("1") and a scroll position ("g") behind; then a size
+    // change redraws everything, and the screen must be exactly the About tab.
     term.send(b"\x1b[<0;20;15M\x1b[<0;20;15m").await;
+    term.send(b"\r/").await;
+    term.press_esc().await;
     term.send(b"1g").await;
     term.settle(Duration::from_millis(200)).await;
     term.set_parsing(true);

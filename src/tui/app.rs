@@ -5,9 +5,11 @@ use terminput::{
 };
 
 use super::layout;
+use super::search::{self, Dir, Search};
 use crate::content::SectionId;
 use crate::resume::Resume;
 use crate::terminal::Size;
+use std::sync::Arc;
 
 /// Lines the mouse wheel scrolls per notch.
 const WHEEL_LINES: i32 = 3;
@@ -30,6 +32,7 @@ pub struct App {
     /// Something to send besides the frame; taken by the caller right after each update, so it
     /// is never part of what a frame depends on.
     pub effect: Option<Effect>,
+    pub search: Search,
 }
 
 /// Notes the footer can show.
@@ -52,7 +55,7 @@ pub enum Effect {
 
 /// What the app needs to know to turn an event into a state change.
 pub struct Ctx<'a> {
-    pub resume: &'a Resume,
+    pub resume: &'a Arc<Resume>,
     pub unicode: bool,
     /// Layout numbers for the app's current size (see [`layout::geometry`]).
     pub geometry: &'a layout::Geometry,
@@ -70,6 +73,7 @@ impl App {
             mouse: true,
             note: None,
             effect: None,
+            search: Search::default(),
         }
     }
 
@@ -77,6 +81,7 @@ impl App {
     pub fn update(&mut self, event: &Event, ctx: &Ctx) {
         match event {
             Event::Key(k) if k.kind == terminput::KeyEventKind::Press => self.key(*k, ctx),
+            Event::Paste(text) if self.search.editing() => self.search.paste(text),
             Event::Mouse(m) => match m.kind {
                 _ if !self.mouse => {}
                 MouseEventKind::Scroll(ScrollDirection::Down) => self.scroll_by(WHEEL_LINES, ctx),
@@ -121,12 +126,20 @@ impl App {
         let ctrl = k.modifiers.contains(KeyModifiers::CTRL);
         let plain = !ctrl && !k.modifiers.contains(KeyModifiers::ALT);
         if ctrl && matches!(k.code, KeyCode::Char('c' | 'd'))
-            || plain && k.code == KeyCode::Char('q')
+            || plain && k.code == KeyCode::Char('q') && !self.search.editing()
         {
             self.quit = true;
             return;
         }
         self.note = None;
+        if self.search.editing() {
+            match self.search.edit_key(k) {
+                search::Edit::Submit if self.search.query.is_empty() => self.search.close(),
+                search::Edit::Submit => self.search_go(Dir::First, ctx),
+                search::Edit::Done => {}
+            }
+            return;
+        }
         if self.help {
             if matches!(
                 k.code,
@@ -138,7 +151,11 @@ impl App {
         }
         let page = i32::from(ctx.geometry.body_height).max(2) - 1;
         match k.code {
+            KeyCode::Esc if self.search.showing() => self.search.close(),
             KeyCode::Esc => self.quit = true,
+            KeyCode::Char('/') => self.search.open(),
+            KeyCode::Char('n') if self.search.showing() => self.search_go(Dir::Next, ctx),
+            KeyCode::Char('N') if self.search.showing() => self.search_go(Dir::Prev, ctx),
             KeyCode::Char('?') => self.help = true,
             KeyCode::Char('t') => self.light = !self.light,
             KeyCode::Char('c' | 'y') => self.effect = Some(Effect::CopyEmail),
@@ -169,6 +186,21 @@ impl App {
             KeyCode::End | KeyCode::Char('G') => self.scroll_by(i32::MAX / 2, ctx),
             _ => {}
         }
+    }
+
+    fn search_go(&mut self, dir: Dir, ctx: &Ctx) {
+        self.search.go(
+            dir,
+            search::View {
+                size: self.size,
+                resume: ctx.resume,
+                unicode: ctx.unicode,
+                body_height: ctx.geometry.body_height,
+                max_scroll: &ctx.geometry.max_scroll,
+                tab: &mut self.tab,
+                scroll: &mut self.scroll,
+            },
+        );
     }
 
     fn step_tab(&mut self, delta: isize) {

@@ -11,6 +11,7 @@ pub mod layout;
 pub mod links;
 pub mod pacing;
 pub mod replies;
+pub mod search;
 pub mod theme;
 mod update;
 pub mod view;
@@ -258,7 +259,13 @@ impl Tui {
             None => {
                 let start = out.len();
                 self.render_update(resume, out);
-                frames::store(resume, key, &out[start..]);
+                // A search's frames are one visitor's: kept, they would only push out the
+                // frames every visitor shares.
+                if self.app.search.mode == search::Mode::Closed
+                    && !matches!(from, From::Same(a) if a.search.mode != search::Mode::Closed)
+                {
+                    frames::store(resume, key, &out[start..]);
+                }
             }
         }
         self.shown = Some(Shown {
@@ -348,6 +355,35 @@ mod tests {
         assert!(inner.starts_with(terminal::CLEAR), "a full redraw");
         assert!(out.ends_with(terminal::SYNC_END));
         assert!(!tui.dirty(&resume));
+    }
+
+    #[test]
+    fn search_frames_stay_out_of_the_shared_cache() {
+        let resume = Arc::new(
+            Resume::parse(include_str!("../../resume.toml"), std::path::Path::new("r")).unwrap(),
+        );
+        let mut tui = Tui::new(
+            SectionId::About,
+            Size::new(100, 30),
+            Capabilities::default(),
+        );
+        let mut out = Vec::new();
+        tui.frame(&resume, &mut out);
+        let shared = frames::cached_bytes();
+        assert!(shared > 0, "the first frame is shared");
+        for keys in [&b"/kafka"[..], b"\r", b"n", b"\x1b"] {
+            tui.input(keys, &resume);
+            tui.flush_input(&resume);
+            out.clear();
+            tui.frame(&resume, &mut out);
+            assert!(!out.is_empty());
+            assert_eq!(frames::cached_bytes(), shared, "after {keys:?}");
+        }
+        assert_eq!(tui.app().search.mode, search::Mode::Closed);
+        // Searching moved to Case Studies; a tab switch with the search closed is shared again.
+        tui.input(b"l", &resume);
+        tui.frame(&resume, &mut out);
+        assert!(frames::cached_bytes() > shared);
     }
 
     #[test]

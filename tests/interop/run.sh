@@ -417,6 +417,28 @@ help_overlay() {
     wait_gone "switch section"
 }
 
+# `/Kafka` Enter: the first match (Case Studies), drawn in reverse video; n: the second (Skills);
+# Esc closes the search line; 1 goes back to About for the steps after.
+search_kafka() {
+    tm send-keys -t t /
+    wait_pane "type to search" || return 1
+    tm send-keys -t t -l Kafka
+    tm send-keys -t t Enter
+    wait_pane "1 of 2" || return 1
+    wait_pane "╭ Case Studies" || return 1
+    tm capture-pane -p -e -t t | grep -qE $'\e\\[([0-9];)*7m(\e\\[[0-9;]*m)*Kafka' || {
+        echo "no reverse-video Kafka on the screen"
+        return 1
+    }
+    tm send-keys -t t n
+    wait_pane "2 of 2" || return 1
+    wait_pane "╭ Skills" || return 1
+    tm send-keys -t t Escape
+    wait_gone "2 of 2" || return 1
+    tm send-keys -t t 1
+    wait_pane "╭ About"
+}
+
 openssh_tmux() {
     local cmd="env TERM=xterm-256color ssh ${SSH_OPTS[*]} -tt -p $SERVER_PORT anyone@127.0.0.1"
 
@@ -436,6 +458,7 @@ openssh_tmux() {
     tm resize-window -t t -x 80 -y 24
     check openssh pty "resize 200x60 -> 80x24: re-laid out" wait_layout 80 24
     check openssh pty "? opens and closes Help" help_overlay
+    check openssh pty "/Kafka Enter, n: matches in two sections, highlighted; Esc closes" search_kafka
     check openssh pty "Right -> Experience" tmux_right
     check openssh pty "mouse wheel down scrolls" mouse_wheel
     check openssh pty "mouse click on the Skills tab opens it" mouse_click_skills

@@ -16,10 +16,11 @@ pub fn render(area: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
         ("<- ->", "up/dn")
     };
     // In the order they are dropped when the row is short, last first; quitting always shows.
-    let hints: [(&str, &str); 6] = [
+    let hints: [(&str, &str); 7] = [
         (lr, "sections"),
         (ud, "scroll"),
         ("?", "help"),
+        ("/", "search"),
         ("c", "copy e-mail"),
         ("m", "select"),
         ("t", "theme"),

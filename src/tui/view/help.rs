@@ -28,6 +28,7 @@ pub fn render(screen: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
         ("mouse", "the wheel scrolls, a click opens a tab"),
         ("c y", "copy the e-mail (where the terminal allows)"),
         ("m", "mouse off / on: select text yourself"),
+        ("/  n N", "search all sections; next / previous match"),
         ("t", "light / dark colours"),
         ("q Esc Ctrl-C", "quit"),
     ];

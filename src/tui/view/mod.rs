@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use super::app::App;
 use super::layout::{self, MIN_COLS, MIN_ROWS};
+use super::search;
 use super::theme::Theme;
 use crate::resume::Resume;
 use crate::terminal::Size;
@@ -48,6 +49,20 @@ pub fn render(app: &App, ctx: &ViewCtx, buf: &mut Buffer) {
     body::render(a.body, app, ctx, buf);
     footer::render(a.footer, ctx, buf);
     note::render(a.footer, app, ctx, buf);
+    search::paint::render(
+        &app.search,
+        &search::paint::Screen {
+            size,
+            resume: ctx.resume,
+            unicode: ctx.unicode,
+            theme: t,
+            tab: app.tab,
+            offset: app.offset(),
+            body: a.body,
+            footer: a.footer,
+        },
+        buf,
+    );
     if app.help {
         help::render(size.rect(), ctx, buf);
     }
