@@ -141,6 +141,8 @@ proptest::proptest! {
     fn escaped_text_renders_as_itself(
         s in "(~~~|```|---|\\*\\*\\*|___|#|>|1\\.|1\\)|    |<a>|&amp;)?[a-zA-Z0-9 &#;<>*_`\\\\\\[\\]()!~|+=.:-]{1,40}"
     ) {
+        // resume.toml refuses text that is only white space (a `Text` must have a word).
+        proptest::prop_assume!(!s.trim().is_empty());
         let md = format!("- {}\n\n{}\n", markdown::escape(&s), markdown::escape(&s));
         let mut text = String::new();
         let mut blocks = 0;
