@@ -1,0 +1,133 @@
+//! The resume data model (`resume.toml`): strict parsing, validation and errors with file:line:col.
+//!
+//! Field names follow JSON Resume (`basics`, `work`, `projects`, `skills`, `startDate`, ...) where one
+//! fits, so the exports map cleanly. Unknown keys are errors. Values that need checking (dates,
+//! e-mail, URLs, non-empty text) are newtypes whose `Deserialize` validates, so every error carries
+//! the span of the offending value and is reported as `path:line:col: field: message`.
+
+mod basics;
+mod error;
+mod values;
+mod work;
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+pub use basics::{About, Basics, Contact, Profile, ThemeConfig};
+pub use error::{LoadError, MAX_FILE_BYTES};
+pub use values::{Email, HexColor, Text, Url, YearMonth};
+pub use work::{CaseStudy, Impact, Initiative, ListGroup, SkillGroup, Work};
+
+/// The whole resume, as loaded from `resume.toml`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Resume {
+    pub basics: Basics,
+    pub about: About,
+    #[serde(default)]
+    pub focus: Vec<ListGroup>,
+    #[serde(default)]
+    pub work: Vec<Work>,
+    #[serde(default)]
+    pub projects: Vec<CaseStudy>,
+    #[serde(default)]
+    pub initiatives: Vec<Initiative>,
+    #[serde(default)]
+    pub skills: Vec<SkillGroup>,
+    #[serde(default)]
+    pub competencies: Vec<Initiative>,
+    pub contact: Contact,
+    #[serde(default)]
+    pub theme: ThemeConfig,
+}
+
+impl Resume {
+    /// Reads and validates a resume file.
+    pub fn load(path: &Path) -> Result<Resume, LoadError> {
+        let io = |source| LoadError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let meta = std::fs::metadata(path).map_err(io)?;
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(LoadError::TooLarge {
+                path: path.to_owned(),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(io)?;
+        let text = String::from_utf8(bytes).map_err(|e| LoadError::Utf8 {
+            path: path.to_owned(),
+            offset: e.utf8_error().valid_up_to(),
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses and validates resume text; `path` is only used in error messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Resume, LoadError> {
+        let invalid = |span: Option<std::ops::Range<usize>>, field: String, message: String| {
+            let (line, column) = line_col(text, span.map_or(0, |s| s.start));
+            LoadError::Invalid {
+                path: path.to_owned(),
+                line,
+                column,
+                field,
+                message,
+            }
+        };
+        let de = toml::Deserializer::parse(text)
+            .map_err(|e| invalid(e.span(), String::new(), tidy(e.message())))?;
+        let resume: Resume = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." || path.is_empty() {
+                String::new()
+            } else {
+                format!("{path}: ")
+            };
+            let inner = e.into_inner();
+            invalid(inner.span(), field, tidy(inner.message()))
+        })?;
+        resume
+            .check_semantics()
+            .map_err(|(field, message)| invalid(None, format!("{field}: "), message))?;
+        Ok(resume)
+    }
+
+    /// Checks that go beyond one value: a role must not end before it starts, lists not empty.
+    fn check_semantics(&self) -> Result<(), (String, String)> {
+        for (i, w) in self.work.iter().enumerate() {
+            if let Some(end) = &w.end_date
+                && end.as_str() < w.start_date.as_str()
+            {
+                return Err((
+                    format!("work[{i}].endDate"),
+                    format!("{end} is before startDate {}", w.start_date),
+                ));
+            }
+            if w.highlights.is_empty() {
+                return Err((format!("work[{i}].highlights"), "must not be empty".into()));
+            }
+        }
+        if self.about.paragraphs.is_empty() {
+            return Err(("about.paragraphs".into(), "must not be empty".into()));
+        }
+        Ok(())
+    }
+}
+
+fn tidy(message: &str) -> String {
+    message.trim().replace('\n', " ")
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests;
