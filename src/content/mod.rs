@@ -6,6 +6,7 @@
 
 mod blocks;
 mod breaks;
+mod extra;
 mod wrap;
 
 pub use blocks::{Block, header, section};

@@ -12,13 +12,20 @@
 //!   `initiatives[]` and `competencies[]` (`name`, `description`), and `contact` (`heading`,
 //!   `title`, `message`, `emailLead`).
 //!
+//! JSON Resume's other sections (`education`, `volunteer`, `awards`, `certificates`,
+//! `publications`, `languages`, `interests`, `references`), `basics.phone`, `work[].location`,
+//! `work[].summary` and `skills[].level` are written under the schema's own names when present.
+//!
 //! `meta.version` is the schema version the document follows. The free-text location goes in
 //! `basics.location.address`. The `[theme]` colours are presentation, not resume facts, and are
 //! left out.
 
 use serde::Serialize;
 
-use crate::resume::{self, Resume};
+use crate::resume::{
+    self, Award, Certificate, Education, Interest, Language, Publication, Reference, Resume,
+    Volunteer,
+};
 
 /// The version of the JSON Resume schema this export follows (`meta.version`).
 pub const SCHEMA_VERSION: &str = "v1.3.1";
@@ -48,6 +55,22 @@ struct Document<'a> {
     projects: Vec<Project<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     skills: Vec<Skill<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    education: &'a [Education],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    volunteer: &'a [Volunteer],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    awards: &'a [Award],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    certificates: &'a [Certificate],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    publications: &'a [Publication],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    languages: &'a [Language],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    interests: &'a [Interest],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    references: &'a [Reference],
     about: About<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     initiatives: Vec<Named<'a>>,
@@ -62,6 +85,8 @@ struct Basics<'a> {
     name: &'a str,
     label: &'a str,
     email: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<&'a str>,
     summary: &'a str,
@@ -96,6 +121,11 @@ struct Work<'a> {
     start_date: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     end_date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     highlights: Vec<&'a str>,
     /// Extension.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -123,6 +153,9 @@ struct Impact<'a> {
 #[derive(Serialize)]
 struct Skill<'a> {
     name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    level: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     keywords: Vec<&'a str>,
 }
 
@@ -189,6 +222,7 @@ impl<'a> From<&'a Resume> for Document<'a> {
                 name: &b.name,
                 label: &b.label,
                 email: &b.email,
+                phone: b.phone.as_deref(),
                 url: b.url.as_deref(),
                 summary: &b.summary,
                 location: b.location.as_deref().map(|address| Location { address }),
@@ -212,6 +246,8 @@ impl<'a> From<&'a Resume> for Document<'a> {
                     url: w.url.as_deref(),
                     start_date: &w.start_date,
                     end_date: w.end_date.as_deref(),
+                    location: w.location.as_deref(),
+                    summary: w.summary.as_deref(),
                     highlights: strs(&w.highlights),
                     duration: w.duration.as_deref(),
                 })
@@ -237,9 +273,18 @@ impl<'a> From<&'a Resume> for Document<'a> {
                 .iter()
                 .map(|s| Skill {
                     name: &s.name,
+                    level: s.level.as_deref(),
                     keywords: strs(&s.keywords),
                 })
                 .collect(),
+            education: &r.education,
+            volunteer: &r.volunteer,
+            awards: &r.awards,
+            certificates: &r.certificates,
+            publications: &r.publications,
+            languages: &r.languages,
+            interests: &r.interests,
+            references: &r.references,
             about: About {
                 paragraphs: strs(&r.about.paragraphs),
                 focus_title: r.about.focus_title.as_deref(),

@@ -7,38 +7,62 @@
 
 mod basics;
 mod error;
+mod extra;
 mod values;
 mod work;
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub use basics::{About, Basics, Contact, Profile, ThemeConfig};
 pub use error::{LoadError, MAX_FILE_BYTES};
-pub use values::{Email, HexColor, Text, Url, YearMonth};
+pub use extra::{
+    Award, Certificate, Education, Interest, Language, Publication, Reference, Volunteer,
+};
+pub use values::{Date, Email, HexColor, Text, Url, YearMonth};
 pub use work::{CaseStudy, Impact, Initiative, ListGroup, SkillGroup, Work};
 
 /// The whole resume, as loaded from `resume.toml`.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+///
+/// Serializing it gives `resume.toml` back (what `import` writes): empty lists and absent values
+/// are left out, so the file holds only what the owner has.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Resume {
     pub basics: Basics,
+    #[serde(default)]
     pub about: About,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub focus: Vec<ListGroup>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub work: Vec<Work>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub projects: Vec<CaseStudy>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub initiatives: Vec<Initiative>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skills: Vec<SkillGroup>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub competencies: Vec<Initiative>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub education: Vec<Education>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volunteer: Vec<Volunteer>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub awards: Vec<Award>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certificates: Vec<Certificate>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub publications: Vec<Publication>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<Language>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interests: Vec<Interest>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<Reference>,
     pub contact: Contact,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "ThemeConfig::is_default")]
     pub theme: ThemeConfig,
 }
 
@@ -93,23 +117,34 @@ impl Resume {
         Ok(resume)
     }
 
-    /// Checks that go beyond one value: a role must not end before it starts, lists not empty.
+    /// Checks that go beyond one value: nothing ends before it starts, a role says something.
     fn check_semantics(&self) -> Result<(), (String, String)> {
+        let order = |field: String, start: Option<&Date>, end: Option<&Date>| match (start, end) {
+            (Some(s), Some(e)) if e.before(s) => {
+                Err((field, format!("{e} is before startDate {s}")))
+            }
+            _ => Ok(()),
+        };
         for (i, w) in self.work.iter().enumerate() {
-            if let Some(end) = &w.end_date
-                && end.as_str() < w.start_date.as_str()
-            {
+            order(
+                format!("work[{i}].endDate"),
+                Some(&w.start_date),
+                w.end_date.as_ref(),
+            )?;
+            if w.highlights.is_empty() && w.summary.is_none() {
                 return Err((
-                    format!("work[{i}].endDate"),
-                    format!("{end} is before startDate {}", w.start_date),
+                    format!("work[{i}].highlights"),
+                    "must not be empty (or give the role a summary)".into(),
                 ));
             }
-            if w.highlights.is_empty() {
-                return Err((format!("work[{i}].highlights"), "must not be empty".into()));
-            }
         }
-        if self.about.paragraphs.is_empty() {
-            return Err(("about.paragraphs".into(), "must not be empty".into()));
+        for (i, e) in self.education.iter().enumerate() {
+            let field = format!("education[{i}].endDate");
+            order(field, e.start_date.as_ref(), e.end_date.as_ref())?;
+        }
+        for (i, v) in self.volunteer.iter().enumerate() {
+            let field = format!("volunteer[{i}].endDate");
+            order(field, v.start_date.as_ref(), v.end_date.as_ref())?;
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 macro_rules! validated_string {
     ($(#[$doc:meta])* $name:ident, $check:path) => {
@@ -26,6 +26,12 @@ macro_rules! validated_string {
             type Target = str;
             fn deref(&self) -> &str {
                 &self.0
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
             }
         }
 
@@ -63,10 +69,13 @@ validated_string!(
     check_url
 );
 validated_string!(
-    /// A `YYYY-MM` date.
-    YearMonth,
-    check_year_month
+    /// A date as JSON Resume writes one: `YYYY-MM` (the usual), `YYYY` or `YYYY-MM-DD`.
+    Date,
+    check_date
 );
+
+/// The name the model first had for [`Date`], when only `YYYY-MM` was accepted.
+pub type YearMonth = Date;
 validated_string!(
     /// A `#rrggbb` colour.
     HexColor,
@@ -115,15 +124,39 @@ fn check_url(s: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn check_year_month(s: &str) -> Result<(), String> {
-    let bad = || format!("'{s}' is not a date of the form YYYY-MM (e.g. 2023-10)");
-    let (y, m) = s.split_once('-').ok_or_else(bad)?;
-    if y.len() != 4 || m.len() != 2 {
+fn check_date(s: &str) -> Result<(), String> {
+    let bad =
+        || format!("'{s}' is not a date of the form YYYY-MM (e.g. 2023-10), YYYY or YYYY-MM-DD");
+    let mut parts = s.split('-');
+    let y = parts.next().filter(|y| y.len() == 4).ok_or_else(bad)?;
+    let y: u32 = y.parse().map_err(|_| bad())?;
+    if !(1900..=2200).contains(&y) {
         return Err(bad());
     }
-    let y: u32 = y.parse().map_err(|_| bad())?;
-    let m: u32 = m.parse().map_err(|_| bad())?;
-    if !(1900..=2200).contains(&y) || !(1..=12).contains(&m) {
+    let Some(m) = parts.next() else {
+        return Ok(());
+    };
+    let m: u32 = Some(m)
+        .filter(|m| m.len() == 2)
+        .and_then(|m| m.parse().ok())
+        .filter(|m| (1..=12).contains(m))
+        .ok_or_else(bad)?;
+    let Some(d) = parts.next() else {
+        return Ok(());
+    };
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    Some(d)
+        .filter(|d| d.len() == 2)
+        .and_then(|d| d.parse::<u32>().ok())
+        .filter(|d| (1..=days).contains(d))
+        .ok_or_else(bad)?;
+    if parts.next().is_some() {
         return Err(bad());
     }
     Ok(())
@@ -140,15 +173,28 @@ fn check_hex_color(s: &str) -> Result<(), String> {
     }
 }
 
-impl YearMonth {
-    /// "2023-10" → "Oct 2023".
+impl Date {
+    /// "2023-10" → "Oct 2023"; "2023-10-05" → "Oct 2023"; "2023" → "2023".
     pub fn display(&self) -> String {
         const MONTHS: [&str; 12] = [
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
         ];
-        let (y, m) = self.0.split_once('-').unwrap_or((&self.0, "01"));
-        let idx = m.parse::<usize>().unwrap_or(1).clamp(1, 12) - 1;
-        format!("{} {y}", MONTHS[idx])
+        let mut parts = self.0.split('-');
+        let y = parts.next().unwrap_or_default();
+        match parts.next() {
+            Some(m) => {
+                let idx = m.parse::<usize>().unwrap_or(1).clamp(1, 12) - 1;
+                format!("{} {y}", MONTHS[idx])
+            }
+            None => y.to_owned(),
+        }
+    }
+
+    /// Whether this date is certainly before `other`: compared on the parts both give, so
+    /// "2023" is not before "2023-05" nor after it.
+    pub fn before(&self, other: &Date) -> bool {
+        let n = self.0.len().min(other.0.len());
+        self.0.get(..n) < other.0.get(..n)
     }
 }
 
@@ -157,5 +203,38 @@ impl HexColor {
     pub fn rgb(&self) -> (u8, u8, u8) {
         let v = u32::from_str_radix(self.0.trim_start_matches('#'), 16).unwrap_or(0);
         ((v >> 16) as u8, (v >> 8) as u8, v as u8)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_of_every_json_resume_form() {
+        for ok in ["2023", "2023-10", "2024-02-29", "2023-12-31"] {
+            assert!(check_date(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "23",
+            "2023-1",
+            "2023-13",
+            "2023-00",
+            "2023-02-29",
+            "2023-04-31",
+            "2023-10-1",
+            "October 2023",
+            "2023-10-01-01",
+            "",
+            "1800",
+        ] {
+            assert!(check_date(bad).is_err(), "{bad}");
+        }
+        let d = |s: &str| Date::try_from(s).unwrap();
+        assert_eq!(d("2023").display(), "2023");
+        assert_eq!(d("2023-10-05").display(), "Oct 2023");
+        assert!(d("2021-10").before(&d("2023")));
+        assert!(!d("2023").before(&d("2023-05")) && !d("2023-05").before(&d("2023")));
+        assert!(d("2023-05-01").before(&d("2023-05-02")));
     }
 }

@@ -1,11 +1,11 @@
 //! The resume's lists of experience: focus lists, roles, case studies, initiatives and skills.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::values::{Text, Url, YearMonth};
+use super::values::{Date, Text, Url};
 
 /// A named list of short items (Leadership Focus, Expertise Areas).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ListGroup {
     pub name: Text,
@@ -13,22 +13,30 @@ pub struct ListGroup {
 }
 
 /// One role.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Work {
     pub position: Text,
     /// The company (JSON Resume `name`).
     pub name: Text,
     #[serde(rename = "startDate")]
-    pub start_date: YearMonth,
+    pub start_date: Date,
     /// Absent while the role is current ("Present").
-    #[serde(rename = "endDate", default)]
-    pub end_date: Option<YearMonth>,
+    #[serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<Date>,
     /// How long, as the owner wants it said ("2+ years").
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<Text>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<Url>,
+    /// Where the role is (JSON Resume `location`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Text>,
+    /// A paragraph about the role (JSON Resume `summary`), shown before the highlights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Text>,
+    /// What was achieved; may be empty only when there is a summary.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub highlights: Vec<Text>,
 }
 
@@ -38,13 +46,13 @@ impl Work {
         let end = self
             .end_date
             .as_ref()
-            .map_or_else(|| "Present".to_owned(), YearMonth::display);
+            .map_or_else(|| "Present".to_owned(), Date::display);
         format!("{} - {}", self.start_date.display(), end)
     }
 }
 
 /// A case study (JSON Resume `projects`).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CaseStudy {
     pub name: Text,
@@ -54,7 +62,7 @@ pub struct CaseStudy {
 }
 
 /// The headline figure of a case study and the line under it.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Impact {
     /// "Billions", "99.9%".
@@ -66,7 +74,7 @@ pub struct Impact {
 }
 
 /// A named paragraph (other initiatives, core competencies).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Initiative {
     pub name: Text,
@@ -74,9 +82,13 @@ pub struct Initiative {
 }
 
 /// A skills heading and its technologies (JSON Resume `skills`).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SkillGroup {
     pub name: Text,
+    /// How well ("Master", "Intermediate"), as JSON Resume's `level`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Text>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<Text>,
 }
