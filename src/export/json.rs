@@ -211,7 +211,12 @@ fn named(items: &[resume::Initiative]) -> Vec<Named<'_>> {
 
 /// The line a schema-only theme shows for a case study's impact: "99.9% Uptime Sustained: …".
 fn impact_line(impact: &resume::Impact) -> String {
-    format!("{} {}: {}", impact.figure, impact.label, impact.detail)
+    impact_line_of(&impact.figure, &impact.label, &impact.detail)
+}
+
+/// [`impact_line`] of the three parts (`import` recognises the line it made).
+pub fn impact_line_of(figure: &str, label: &str, detail: &str) -> String {
+    format!("{figure} {label}: {detail}")
 }
 
 impl<'a> From<&'a Resume> for Document<'a> {
