@@ -22,13 +22,18 @@ pub fn append(resume: &Resume, id: SectionId, out: &mut Vec<Block>) {
             languages(resume, out);
             interests(resume, out);
         }
+        SectionId::CaseStudies => portfolio(resume, out),
         SectionId::Contact => references(resume, out),
-        SectionId::About | SectionId::CaseStudies => {}
+        SectionId::About => {}
     }
 }
 
-/// A role's location and summary, shown under its dates (nothing when it has neither).
+/// A role's employer description, location and summary, shown under its dates (nothing when it
+/// has none of them).
 pub fn role(w: &Work, out: &mut Vec<Block>) {
+    if let Some(d) = &w.description {
+        out.push(Block::Meta(d.to_string()));
+    }
     if let Some(l) = &w.location {
         out.push(Block::Meta(l.to_string()));
     }
@@ -58,6 +63,37 @@ fn range(start: Option<&Date>, end: Option<&Date>) -> Option<String> {
 fn joined<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> Option<String> {
     let parts: Vec<&str> = parts.into_iter().flatten().collect();
     (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+fn portfolio(r: &Resume, out: &mut Vec<Block>) {
+    if r.portfolio.is_empty() {
+        return;
+    }
+    out.push(Block::Heading("Projects".into()));
+    for p in &r.portfolio {
+        out.push(Block::Subheading(p.name.to_string()));
+        let when = range(p.start_date.as_ref(), p.end_date.as_ref());
+        let about = joined([p.entity.as_deref(), p.kind.as_deref(), when.as_deref()]);
+        if let Some(m) = about {
+            out.push(Block::Meta(m));
+        }
+        if !p.roles.is_empty() {
+            let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
+            out.push(Block::Meta(roles.join(", ")));
+        }
+        if let Some(u) = &p.url {
+            out.push(Block::Meta(u.to_string()));
+        }
+        if let Some(d) = &p.description {
+            out.push(Block::Para(d.to_string()));
+        }
+        out.extend(p.highlights.iter().map(|h| Block::Bullet(h.to_string())));
+        if !p.keywords.is_empty() {
+            out.push(Block::Keywords(
+                p.keywords.iter().map(|k| k.to_string()).collect(),
+            ));
+        }
+    }
 }
 
 fn education(r: &Resume, out: &mut Vec<Block>) {

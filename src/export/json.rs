@@ -14,7 +14,8 @@
 //!
 //! JSON Resume's other sections (`education`, `volunteer`, `awards`, `certificates`,
 //! `publications`, `languages`, `interests`, `references`), `basics.phone`, `work[].location`,
-//! `work[].summary` and `skills[].level` are written under the schema's own names when present.
+//! `work[].description`, `work[].summary`, `skills[].level` and the `[[portfolio]]` projects
+//! (after the case studies, in `projects`) are written under the schema's own names when present.
 //!
 //! `meta.version` is the schema version the document follows. The free-text location goes in
 //! `basics.location.address`. The `[theme]` colours are presentation, not resume facts, and are
@@ -52,7 +53,7 @@ struct Document<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     work: Vec<Work<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    projects: Vec<Project<'a>>,
+    projects: Vec<AnyProject<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     skills: Vec<Skill<'a>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
@@ -122,6 +123,8 @@ struct Work<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     end_date: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<&'a str>,
@@ -130,6 +133,14 @@ struct Work<'a> {
     /// Extension.
     #[serde(skip_serializing_if = "Option::is_none")]
     duration: Option<&'a str>,
+}
+
+/// A case study, or a `[[portfolio]]` project (already in the schema's shape).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum AnyProject<'a> {
+    Case(Project<'a>),
+    Plain(&'a resume::Project),
 }
 
 #[derive(Serialize)]
@@ -251,6 +262,7 @@ impl<'a> From<&'a Resume> for Document<'a> {
                     url: w.url.as_deref(),
                     start_date: &w.start_date,
                     end_date: w.end_date.as_deref(),
+                    description: w.description.as_deref(),
                     location: w.location.as_deref(),
                     summary: w.summary.as_deref(),
                     highlights: strs(&w.highlights),
@@ -260,18 +272,21 @@ impl<'a> From<&'a Resume> for Document<'a> {
             projects: r
                 .projects
                 .iter()
-                .map(|p| Project {
-                    name: &p.name,
-                    description: &p.challenge,
-                    highlights: [p.solution.to_string(), impact_line(&p.impact)],
-                    challenge: &p.challenge,
-                    solution: &p.solution,
-                    impact: Impact {
-                        figure: &p.impact.figure,
-                        label: &p.impact.label,
-                        detail: &p.impact.detail,
-                    },
+                .map(|p| {
+                    AnyProject::Case(Project {
+                        name: &p.name,
+                        description: &p.challenge,
+                        highlights: [p.solution.to_string(), impact_line(&p.impact)],
+                        challenge: &p.challenge,
+                        solution: &p.solution,
+                        impact: Impact {
+                            figure: &p.impact.figure,
+                            label: &p.impact.label,
+                            detail: &p.impact.detail,
+                        },
+                    })
                 })
+                .chain(r.portfolio.iter().map(AnyProject::Plain))
                 .collect(),
             skills: r
                 .skills

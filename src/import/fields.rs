@@ -73,13 +73,6 @@ impl Fields {
         self.map.remove(key)
     }
 
-    /// Removes `key` without mapping it, reporting it with a reason.
-    pub fn drop_with(&mut self, key: &str, why: &str, notes: &mut Notes) {
-        if self.map.remove(key).is_some() {
-            notes.not_carried(&self.child(key), Some(why));
-        }
-    }
-
     /// An optional text field, made one paragraph.
     pub fn text(&mut self, key: &str, notes: &mut Notes) -> Result<Option<String>, FieldError> {
         let path = self.child(key);

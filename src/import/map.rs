@@ -1,4 +1,5 @@
-//! JSON Resume → resume.toml, for `basics`, `work`, `projects`, `skills`, `meta` and the keys
+//! JSON Resume → resume.toml, for `basics`, `work`, `projects` (case studies, or `[[portfolio]]`
+//! for the schema's plain kind), `skills`, `meta` and the keys
 //! resume-ssh's own export adds (`basics.tagline`, `work[].duration`, the case-study fields of
 //! `projects`, `about`, `initiatives`, `competencies`, `contact`). The result is a JSON value of
 //! resume.toml's shape, which the model's own validation then reads.
@@ -80,13 +81,17 @@ pub fn document(doc: Value, notes: &mut Notes) -> Result<Value, FieldError> {
         works.push(self::work(Fields::new(index("work", i), w)?, notes)?);
     }
     put_list(&mut out, "work", works);
-    let mut projects = Vec::new();
+    let (mut projects, mut portfolio) = (Vec::new(), Vec::new());
     for (i, p) in d.list("projects")?.into_iter().enumerate() {
-        if let Some(p) = project(Fields::new(index("projects", i), p)?, notes)? {
-            projects.push(p);
+        let p = Fields::new(index("projects", i), p)?;
+        if p.has("challenge") || p.has("solution") || p.has("impact") {
+            projects.push(case_study(p, notes)?);
+        } else {
+            portfolio.push(sections::portfolio(p, notes)?);
         }
     }
     put_list(&mut out, "projects", projects);
+    put_list(&mut out, "portfolio", portfolio);
     for key in ["initiatives", "competencies"] {
         let mut list = Vec::new();
         for (i, v) in d.list(key)?.into_iter().enumerate() {
@@ -286,33 +291,28 @@ fn work(mut w: Fields, notes: &mut Notes) -> Result<Value, FieldError> {
     put(&mut o, "endDate", w.text("endDate", notes)?);
     put(&mut o, "duration", w.text("duration", notes)?);
     put(&mut o, "url", w.text("url", notes)?);
+    put(&mut o, "description", w.text("description", notes)?);
     put(&mut o, "location", w.text("location", notes)?);
     put(&mut o, "summary", w.text("summary", notes)?);
     put_list(&mut o, "highlights", strings(w.texts("highlights", notes)?));
-    w.drop_with(
-        "description",
-        "resume.toml has no description of the employer",
-        notes,
-    );
     w.finish(notes);
     Ok(Value::Object(o))
 }
 
-/// A project, if it is one of resume-ssh's case studies (it has `challenge`, `solution` and
-/// `impact`); resume.toml has no other kind of project.
-fn project(mut p: Fields, notes: &mut Notes) -> Result<Option<Value>, FieldError> {
-    if !(p.has("challenge") && p.has("solution") && p.has("impact")) {
-        notes.not_carried(
-            &p.path,
-            Some("resume.toml's projects are case studies: challenge, solution and impact"),
-        );
-        return Ok(None);
-    }
+/// A project that is one of resume-ssh's case studies (it has `challenge`, `solution` and
+/// `impact`, all three required then).
+fn case_study(mut p: Fields, notes: &mut Notes) -> Result<Value, FieldError> {
     let mut o = Out::new();
     let name = p.need_text("name", notes)?;
     let challenge = p.need_text("challenge", notes)?;
     let solution = p.need_text("solution", notes)?;
-    let mut i = Fields::new(p.child("impact"), p.take("impact").unwrap_or_default())?;
+    let impact = p.take("impact").ok_or_else(|| {
+        FieldError::new(
+            p.child("impact"),
+            "missing; a case study needs challenge, solution and impact",
+        )
+    })?;
+    let mut i = Fields::new(p.child("impact"), impact)?;
     let figure = i.need_text("figure", notes)?;
     let label = i.need_text("label", notes)?;
     let detail = i.need_text("detail", notes)?;
@@ -340,7 +340,7 @@ fn project(mut p: Fields, notes: &mut Notes) -> Result<Option<Value>, FieldError
         json!({"figure": figure, "label": label, "detail": detail}),
     );
     p.finish(notes);
-    Ok(Some(Value::Object(o)))
+    Ok(Value::Object(o))
 }
 
 fn contact(v: Option<Value>, notes: &mut Notes) -> Result<Value, FieldError> {

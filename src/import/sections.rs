@@ -74,6 +74,45 @@ const SECTIONS: &[(&str, &[(&str, Kind)])] = &[
     ("references", &[("name", Need), ("reference", Need)]),
 ];
 
+/// A JSON Resume project that is not a case study: resume.toml's `[[portfolio]]`.
+const PORTFOLIO: &[(&str, Kind)] = &[
+    ("name", Need),
+    ("description", Opt),
+    ("highlights", List),
+    ("keywords", List),
+    ("startDate", Opt),
+    ("endDate", Opt),
+    ("url", Opt),
+    ("roles", List),
+    ("entity", Opt),
+    ("type", Opt),
+];
+
+/// One `projects[]` entry as a `[[portfolio]]` entry.
+pub fn portfolio(f: Fields, notes: &mut Notes) -> Result<Value, FieldError> {
+    entry(f, PORTFOLIO, notes)
+}
+
+fn entry(mut f: Fields, fields: &[(&str, Kind)], notes: &mut Notes) -> Result<Value, FieldError> {
+    let mut o = Map::new();
+    for &(name, kind) in fields {
+        let value = match kind {
+            Need => Some(Value::String(f.need_text(name, notes)?)),
+            Opt => f.text(name, notes)?.map(Value::String),
+            List => {
+                let items = f.texts(name, notes)?;
+                (!items.is_empty())
+                    .then(|| Value::Array(items.into_iter().map(Value::String).collect()))
+            }
+        };
+        if let Some(v) = value {
+            o.insert(name.to_owned(), v);
+        }
+    }
+    f.finish(notes);
+    Ok(Value::Object(o))
+}
+
 /// Maps every further section of the document `d` into `out`.
 pub fn all(
     d: &mut Fields,
@@ -83,24 +122,7 @@ pub fn all(
     for (key, fields) in SECTIONS {
         let mut entries = Vec::new();
         for (i, v) in d.list(key)?.into_iter().enumerate() {
-            let mut f = Fields::new(index(key, i), v)?;
-            let mut o = Map::new();
-            for &(name, kind) in *fields {
-                let value = match kind {
-                    Need => Some(Value::String(f.need_text(name, notes)?)),
-                    Opt => f.text(name, notes)?.map(Value::String),
-                    List => {
-                        let items = f.texts(name, notes)?;
-                        (!items.is_empty())
-                            .then(|| Value::Array(items.into_iter().map(Value::String).collect()))
-                    }
-                };
-                if let Some(v) = value {
-                    o.insert((*name).to_owned(), v);
-                }
-            }
-            f.finish(notes);
-            entries.push(Value::Object(o));
+            entries.push(entry(Fields::new(index(key, i), v)?, fields, notes)?);
         }
         if !entries.is_empty() {
             out.insert((*key).to_owned(), Value::Array(entries));

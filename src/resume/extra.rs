@@ -1,5 +1,5 @@
 //! JSON Resume's further sections, all optional: education, volunteering, awards, certificates,
-//! publications, languages, interests and references. Field names are the schema's.
+//! publications, languages, interests, references, and projects that are not case studies. Field names are the schema's.
 
 use serde::{Deserialize, Serialize};
 
@@ -114,4 +114,33 @@ pub struct Interest {
 pub struct Reference {
     pub name: Text,
     pub reference: Text,
+}
+
+/// A project as JSON Resume describes one (`[[portfolio]]` in resume.toml, `projects` in the
+/// JSON export, after the case studies): what `[[projects]]` holds are case studies, which
+/// need a challenge, a solution and an impact.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Project {
+    pub name: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub highlights: Vec<Text>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<Url>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Text>,
+    /// Who it was for ("Smoogle", "Personal").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<Text>,
+    /// "application", "talk", "volunteering" ...
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Text>,
 }

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 pub use basics::{About, Basics, Contact, Profile, ThemeConfig};
 pub use error::{LoadError, MAX_FILE_BYTES};
 pub use extra::{
-    Award, Certificate, Education, Interest, Language, Publication, Reference, Volunteer,
+    Award, Certificate, Education, Interest, Language, Project, Publication, Reference, Volunteer,
 };
 pub use values::{Date, Email, HexColor, Text, Url, YearMonth};
 pub use work::{CaseStudy, Impact, Initiative, ListGroup, SkillGroup, Work};
@@ -39,6 +39,9 @@ pub struct Resume {
     pub work: Vec<Work>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub projects: Vec<CaseStudy>,
+    /// Projects that are not case studies (JSON Resume's own kind).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub portfolio: Vec<Project>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub initiatives: Vec<Initiative>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -141,6 +144,10 @@ impl Resume {
         for (i, e) in self.education.iter().enumerate() {
             let field = format!("education[{i}].endDate");
             order(field, e.start_date.as_ref(), e.end_date.as_ref())?;
+        }
+        for (i, p) in self.portfolio.iter().enumerate() {
+            let field = format!("portfolio[{i}].endDate");
+            order(field, p.start_date.as_ref(), p.end_date.as_ref())?;
         }
         for (i, v) in self.volunteer.iter().enumerate() {
             let field = format!("volunteer[{i}].endDate");

@@ -29,6 +29,9 @@ pub struct Work {
     pub duration: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<Url>,
+    /// What the employer does (JSON Resume `description`), shown under its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
     /// Where the role is (JSON Resume `location`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Text>,

@@ -1,5 +1,5 @@
-//! The text of the resume's optional parts (phone, a role's location and summary, skill levels,
-//! education ... references), with field paths, for the PDF's font check.
+//! The text of the resume's optional parts (phone, a role's description, location and summary,
+//! skill levels, portfolio projects, education ... references), with field paths, for the PDF's font check.
 
 use crate::resume::{Resume, Text};
 
@@ -12,11 +12,28 @@ pub fn push<'a>(r: &'a Resume, v: &mut Vec<(String, &'a str)>) {
     };
     one("basics.phone".into(), r.basics.phone.as_ref());
     for (i, w) in r.work.iter().enumerate() {
+        one(format!("work[{i}].description"), w.description.as_ref());
         one(format!("work[{i}].location"), w.location.as_ref());
         one(format!("work[{i}].summary"), w.summary.as_ref());
     }
     for (i, s) in r.skills.iter().enumerate() {
         one(format!("skills[{i}].level"), s.level.as_ref());
+    }
+    for (i, p) in r.portfolio.iter().enumerate() {
+        let f = |n: &str| format!("portfolio[{i}].{n}");
+        one(f("name"), Some(&p.name));
+        one(f("description"), p.description.as_ref());
+        one(f("entity"), p.entity.as_ref());
+        one(f("type"), p.kind.as_ref());
+        for (k, t) in p.highlights.iter().enumerate() {
+            one(f(&format!("highlights[{k}]")), Some(t));
+        }
+        for (k, t) in p.keywords.iter().enumerate() {
+            one(f(&format!("keywords[{k}]")), Some(t));
+        }
+        for (k, t) in p.roles.iter().enumerate() {
+            one(f(&format!("roles[{k}]")), Some(t));
+        }
     }
     for (i, e) in r.education.iter().enumerate() {
         let f = |n: &str| format!("education[{i}].{n}");
