@@ -23,7 +23,12 @@ pub fn append(resume: &Resume, id: SectionId, out: &mut Vec<Block>) {
             interests(resume, out);
         }
         SectionId::CaseStudies => portfolio(resume, out),
-        SectionId::Contact => references(resume, out),
+        SectionId::Contact => {
+            if let Some(phone) = &resume.basics.phone {
+                out.push(Block::Meta(format!("Phone: {phone}")));
+            }
+            references(resume, out);
+        }
         SectionId::About => {}
     }
 }
