@@ -14,6 +14,33 @@ use super::sections;
 
 type Out = Map<String, Value>;
 
+/// Where resume.toml's paths differ from the document's: (resume.toml prefix, JSON prefix), so
+/// an error found in the mapped resume names the place in the input.
+#[derive(Debug, Default)]
+pub struct PathMap(Vec<(String, String)>);
+
+impl PathMap {
+    fn add(&mut self, toml: impl Into<String>, json: impl Into<String>) {
+        self.0.push((toml.into(), json.into()));
+    }
+
+    /// `path` (of resume.toml) as the document's JSON path.
+    pub fn json_path(&self, path: &str) -> String {
+        let best = self
+            .0
+            .iter()
+            .filter(|(t, _)| {
+                path.strip_prefix(t.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+            })
+            .max_by_key(|(t, _)| t.len());
+        match best {
+            Some((t, j)) => format!("{j}{}", &path[t.len()..]),
+            None => path.to_owned(),
+        }
+    }
+}
+
 fn put(out: &mut Out, key: &str, v: Option<String>) {
     if let Some(v) = v {
         out.insert(key.to_owned(), Value::String(v));
@@ -58,8 +85,11 @@ pub fn drop_empty_strings(v: &mut Value, path: &str, notes: &mut Notes) {
     }
 }
 
-/// The whole document.
-pub fn document(doc: Value, notes: &mut Notes) -> Result<Value, FieldError> {
+/// The whole document, and where its paths moved.
+pub fn document(doc: Value, notes: &mut Notes) -> Result<(Value, PathMap), FieldError> {
+    let mut paths = PathMap::default();
+    paths.add("about.focus_title", "about.focusTitle");
+    paths.add("contact.email_lead", "contact.emailLead");
     let mut d = Fields::new(String::new(), doc)?;
     let mut out = Out::new();
     let work = d.list("work")?;
@@ -75,6 +105,7 @@ pub fn document(doc: Value, notes: &mut Notes) -> Result<Value, FieldError> {
     let (about, focus) = self::about(about, extra_paragraphs, notes)?;
     out.insert("about".into(), about);
     // The export writes the focus lists under `about`; resume.toml has them at the top.
+    paths.add("focus", "about.focus");
     put_list(&mut out, "focus", focus);
     let mut works = Vec::new();
     for (i, w) in work.into_iter().enumerate() {
@@ -85,8 +116,10 @@ pub fn document(doc: Value, notes: &mut Notes) -> Result<Value, FieldError> {
     for (i, p) in d.list("projects")?.into_iter().enumerate() {
         let p = Fields::new(index("projects", i), p)?;
         if p.has("challenge") || p.has("solution") || p.has("impact") {
+            paths.add(index("projects", projects.len()), index("projects", i));
             projects.push(case_study(p, notes)?);
         } else {
+            paths.add(index("portfolio", portfolio.len()), index("projects", i));
             portfolio.push(sections::portfolio(p, notes)?);
         }
     }
@@ -128,7 +161,7 @@ pub fn document(doc: Value, notes: &mut Notes) -> Result<Value, FieldError> {
         m.finish(notes);
     }
     d.finish(notes);
-    Ok(Value::Object(out))
+    Ok((Value::Object(out), paths))
 }
 
 fn strings(v: Vec<String>) -> Vec<Value> {
@@ -367,4 +400,27 @@ fn contact(v: Option<Value>, notes: &mut Notes) -> Result<Value, FieldError> {
     }
     c.finish(notes);
     Ok(Value::Object(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moved_paths_are_named_as_in_the_document() {
+        let mut p = PathMap::default();
+        p.add("portfolio[0]", "projects[2]");
+        p.add("projects[0]", "projects[1]");
+        p.add("focus", "about.focus");
+        assert_eq!(p.json_path("portfolio[0].url"), "projects[2].url");
+        assert_eq!(p.json_path("projects[0]"), "projects[1]");
+        assert_eq!(
+            p.json_path("projects[0].impact.figure"),
+            "projects[1].impact.figure"
+        );
+        assert_eq!(p.json_path("projects[01]"), "projects[01]");
+        assert_eq!(p.json_path("focus[1].items[0]"), "about.focus[1].items[0]");
+        assert_eq!(p.json_path("focusing"), "focusing");
+        assert_eq!(p.json_path("work[0].endDate"), "work[0].endDate");
+    }
 }

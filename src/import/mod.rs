@@ -104,11 +104,14 @@ pub fn import_str(text: &str, path: &Path) -> Result<Imported, ImportError> {
     let mut notes = notes::Notes::default();
     map::drop_empty_strings(&mut doc, "", &mut notes);
     schema::validate(&doc, path)?;
-    let mapped = map::document(doc, &mut notes).map_err(|e| e.at(path))?;
+    let (mapped, paths) = map::document(doc, &mut notes).map_err(|e| e.at(path))?;
     let resume: Resume = serde_path_to_error::deserialize(&mapped).map_err(|e| {
-        let field = e.path().to_string();
+        let field = paths.json_path(&e.path().to_string());
         FieldError::new(field, e.into_inner().to_string()).at(path)
     })?;
+    resume
+        .check_semantics()
+        .map_err(|(field, message)| FieldError::new(paths.json_path(&field), message).at(path))?;
     let toml = to_toml(&resume, path)?;
     // What was written must be what `check` and the server load.
     let again = Resume::parse(&toml, Path::new("imported resume.toml")).map_err(|e| {

@@ -121,7 +121,8 @@ impl Resume {
     }
 
     /// Checks that go beyond one value: nothing ends before it starts, a role says something.
-    fn check_semantics(&self) -> Result<(), (String, String)> {
+    /// The error is (field path, message).
+    pub fn check_semantics(&self) -> Result<(), (String, String)> {
         let order = |field: String, start: Option<&Date>, end: Option<&Date>| match (start, end) {
             (Some(s), Some(e)) if e.before(s) => {
                 Err((field, format!("{e} is before startDate {s}")))
