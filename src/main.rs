@@ -53,6 +53,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Err(e) => {
                 eprintln!("{e}");
+                let source = std::fs::read_to_string(&path).unwrap_or_default();
+                if source.trim_start().starts_with('{') {
+                    eprintln!(
+                        "(this looks like JSON; for a JSON Resume: resume-ssh import {} -o resume.toml)",
+                        path.display()
+                    );
+                }
                 Ok(ExitCode::FAILURE)
             }
         },

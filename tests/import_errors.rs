@@ -261,6 +261,10 @@ fn check_names_file_line_and_column() {
     // A JSON file given to check.
     let e = check_err(d, "r.json", "{\n  \"basics\": {}\n}\n");
     assert!(e.starts_with(&format!("{}:1:1: ", p("r.json"))), "{e}");
+    assert!(
+        e.contains("this looks like JSON; for a JSON Resume: resume-ssh import"),
+        "{e}"
+    );
     // Empty.
     let e = check_err(d, "empty.toml", "");
     assert!(
