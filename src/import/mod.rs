@@ -13,6 +13,7 @@ mod derive;
 mod fields;
 mod map;
 mod notes;
+mod paths;
 mod read;
 mod schema;
 mod sections;
