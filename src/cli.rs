@@ -29,6 +29,22 @@ pub enum Cmd {
         #[arg(default_value = "resume.toml", env = "RESUME_SSH_RESUME")]
         path: PathBuf,
     },
+    /// Turn a JSON Resume document (resume.json) into resume.toml; says on stderr what was not
+    /// carried over and what was derived.
+    Import {
+        /// The JSON Resume file (`-` for standard input).
+        input: PathBuf,
+        /// Where to write resume.toml (standard output if not given). Never overwritten
+        /// without --force.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Replace the output file if it exists (atomically: old or new, never half).
+        #[arg(long)]
+        force: bool,
+        /// Fail (exit 1, nothing written) if any field would not be carried over.
+        #[arg(long)]
+        strict: bool,
+    },
     /// Print the resume as plain text, Markdown, PDF, JSON Resume or vCard.
     Export {
         format: ExportFormat,

@@ -15,6 +15,7 @@ pub mod content;
 pub mod documents;
 pub mod export;
 pub mod hostkey;
+pub mod import;
 pub mod locks;
 pub mod logging;
 pub mod metrics;

@@ -53,9 +53,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Err(e) => {
                 eprintln!("{e}");
+                let source = std::fs::read_to_string(&path).unwrap_or_default();
+                if source.trim_start().starts_with('{') {
+                    eprintln!(
+                        "(this looks like JSON; for a JSON Resume: resume-ssh import {} -o resume.toml)",
+                        path.display()
+                    );
+                }
                 Ok(ExitCode::FAILURE)
             }
         },
+        Some(Cmd::Import {
+            input,
+            output,
+            force,
+            strict,
+        }) => import(&input, output, force, strict),
         Some(Cmd::Export {
             format,
             paper,
@@ -120,6 +133,48 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `resume-ssh import`: notes on stderr, the TOML to `-o` or standard output.
+fn import(
+    input: &std::path::Path,
+    output: Option<std::path::PathBuf>,
+    force: bool,
+    strict: bool,
+) -> anyhow::Result<ExitCode> {
+    let imported = match resume_ssh::import::import(input) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let mut lost = false;
+    for note in &imported.notes {
+        lost |= note.is_loss();
+        eprintln!("resume-ssh import: {note}");
+    }
+    if strict && lost {
+        eprintln!(
+            "resume-ssh import: --strict: some fields would not be carried over; nothing written"
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    let out = match output {
+        Some(path) => resume_ssh::import::Output::File { path, force },
+        None => resume_ssh::import::Output::Stdout,
+    };
+    resume_ssh::import::write_output(&imported.toml, &out)?;
+    if let resume_ssh::import::Output::File { path, .. } = &out {
+        eprintln!(
+            "resume-ssh import: wrote {} ({}, {} roles); next: resume-ssh check {}",
+            path.display(),
+            imported.resume.basics.name,
+            imported.resume.work.len(),
+            path.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn write_stdout(bytes: &[u8]) -> anyhow::Result<ExitCode> {

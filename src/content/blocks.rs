@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::SectionId;
+use super::{SectionId, extra};
 use crate::resume::Resume;
 
 /// One piece of a section.
@@ -59,7 +59,10 @@ pub fn section(resume: &Resume, id: SectionId) -> Vec<Block> {
                     let _ = write!(when, " · {d}");
                 }
                 out.push(Block::Meta(when));
-                out.push(Block::Subheading("Key Achievements".into()));
+                extra::role(w, &mut out);
+                if !w.highlights.is_empty() {
+                    out.push(Block::Subheading("Key Achievements".into()));
+                }
                 out.extend(w.highlights.iter().map(|h| Block::Bullet(h.to_string())));
             }
         }
@@ -79,7 +82,9 @@ pub fn section(resume: &Resume, id: SectionId) -> Vec<Block> {
             }
         }
         SectionId::Initiatives => {
-            out.push(Block::Heading("Other Key Initiatives".into()));
+            if !resume.initiatives.is_empty() {
+                out.push(Block::Heading("Other Key Initiatives".into()));
+            }
             for i in &resume.initiatives {
                 out.push(Block::Subheading(i.name.to_string()));
                 out.push(Block::Para(i.description.to_string()));
@@ -91,9 +96,12 @@ pub fn section(resume: &Resume, id: SectionId) -> Vec<Block> {
             }
             for s in &resume.skills {
                 out.push(Block::Subheading(s.name.to_string()));
-                out.push(Block::Keywords(
-                    s.keywords.iter().map(|k| k.to_string()).collect(),
-                ));
+                extra::skill(s, &mut out);
+                if !s.keywords.is_empty() {
+                    out.push(Block::Keywords(
+                        s.keywords.iter().map(|k| k.to_string()).collect(),
+                    ));
+                }
             }
             if !resume.competencies.is_empty() {
                 out.push(Block::Heading("Core Competencies".into()));
@@ -123,6 +131,7 @@ pub fn section(resume: &Resume, id: SectionId) -> Vec<Block> {
             }
         }
     }
+    extra::append(resume, id, &mut out);
     out
 }
 

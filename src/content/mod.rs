@@ -7,6 +7,7 @@
 mod blocks;
 mod breaks;
 pub mod screen;
+mod extra;
 mod wrap;
 
 pub use blocks::{Block, header, section};

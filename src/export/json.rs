@@ -12,13 +12,21 @@
 //!   `initiatives[]` and `competencies[]` (`name`, `description`), and `contact` (`heading`,
 //!   `title`, `message`, `emailLead`).
 //!
+//! JSON Resume's other sections (`education`, `volunteer`, `awards`, `certificates`,
+//! `publications`, `languages`, `interests`, `references`), `basics.phone`, `work[].location`,
+//! `work[].description`, `work[].summary`, `skills[].level` and the `[[portfolio]]` projects
+//! (after the case studies, in `projects`) are written under the schema's own names when present.
+//!
 //! `meta.version` is the schema version the document follows. The free-text location goes in
 //! `basics.location.address`. The `[theme]` colours are presentation, not resume facts, and are
 //! left out.
 
 use serde::Serialize;
 
-use crate::resume::{self, Resume};
+use crate::resume::{
+    self, Award, Certificate, Education, Interest, Language, Publication, Reference, Resume,
+    Volunteer,
+};
 
 /// The version of the JSON Resume schema this export follows (`meta.version`).
 pub const SCHEMA_VERSION: &str = "v1.3.1";
@@ -45,9 +53,25 @@ struct Document<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     work: Vec<Work<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    projects: Vec<Project<'a>>,
+    projects: Vec<AnyProject<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     skills: Vec<Skill<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    education: &'a [Education],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    volunteer: &'a [Volunteer],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    awards: &'a [Award],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    certificates: &'a [Certificate],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    publications: &'a [Publication],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    languages: &'a [Language],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    interests: &'a [Interest],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    references: &'a [Reference],
     about: About<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     initiatives: Vec<Named<'a>>,
@@ -62,6 +86,8 @@ struct Basics<'a> {
     name: &'a str,
     label: &'a str,
     email: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<&'a str>,
     summary: &'a str,
@@ -96,10 +122,25 @@ struct Work<'a> {
     start_date: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     end_date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     highlights: Vec<&'a str>,
     /// Extension.
     #[serde(skip_serializing_if = "Option::is_none")]
     duration: Option<&'a str>,
+}
+
+/// A case study, or a `[[portfolio]]` project (already in the schema's shape).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum AnyProject<'a> {
+    Case(Project<'a>),
+    Plain(&'a resume::Project),
 }
 
 #[derive(Serialize)]
@@ -123,6 +164,9 @@ struct Impact<'a> {
 #[derive(Serialize)]
 struct Skill<'a> {
     name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    level: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     keywords: Vec<&'a str>,
 }
 
@@ -178,7 +222,12 @@ fn named(items: &[resume::Initiative]) -> Vec<Named<'_>> {
 
 /// The line a schema-only theme shows for a case study's impact: "99.9% Uptime Sustained: …".
 fn impact_line(impact: &resume::Impact) -> String {
-    format!("{} {}: {}", impact.figure, impact.label, impact.detail)
+    impact_line_of(&impact.figure, &impact.label, &impact.detail)
+}
+
+/// [`impact_line`] of the three parts (`import` recognises the line it made).
+pub fn impact_line_of(figure: &str, label: &str, detail: &str) -> String {
+    format!("{figure} {label}: {detail}")
 }
 
 impl<'a> From<&'a Resume> for Document<'a> {
@@ -189,6 +238,7 @@ impl<'a> From<&'a Resume> for Document<'a> {
                 name: &b.name,
                 label: &b.label,
                 email: &b.email,
+                phone: b.phone.as_deref(),
                 url: b.url.as_deref(),
                 summary: &b.summary,
                 location: b.location.as_deref().map(|address| Location { address }),
@@ -212,6 +262,9 @@ impl<'a> From<&'a Resume> for Document<'a> {
                     url: w.url.as_deref(),
                     start_date: &w.start_date,
                     end_date: w.end_date.as_deref(),
+                    description: w.description.as_deref(),
+                    location: w.location.as_deref(),
+                    summary: w.summary.as_deref(),
                     highlights: strs(&w.highlights),
                     duration: w.duration.as_deref(),
                 })
@@ -219,27 +272,39 @@ impl<'a> From<&'a Resume> for Document<'a> {
             projects: r
                 .projects
                 .iter()
-                .map(|p| Project {
-                    name: &p.name,
-                    description: &p.challenge,
-                    highlights: [p.solution.to_string(), impact_line(&p.impact)],
-                    challenge: &p.challenge,
-                    solution: &p.solution,
-                    impact: Impact {
-                        figure: &p.impact.figure,
-                        label: &p.impact.label,
-                        detail: &p.impact.detail,
-                    },
+                .map(|p| {
+                    AnyProject::Case(Project {
+                        name: &p.name,
+                        description: &p.challenge,
+                        highlights: [p.solution.to_string(), impact_line(&p.impact)],
+                        challenge: &p.challenge,
+                        solution: &p.solution,
+                        impact: Impact {
+                            figure: &p.impact.figure,
+                            label: &p.impact.label,
+                            detail: &p.impact.detail,
+                        },
+                    })
                 })
+                .chain(r.portfolio.iter().map(AnyProject::Plain))
                 .collect(),
             skills: r
                 .skills
                 .iter()
                 .map(|s| Skill {
                     name: &s.name,
+                    level: s.level.as_deref(),
                     keywords: strs(&s.keywords),
                 })
                 .collect(),
+            education: &r.education,
+            volunteer: &r.volunteer,
+            awards: &r.awards,
+            certificates: &r.certificates,
+            publications: &r.publications,
+            languages: &r.languages,
+            interests: &r.interests,
+            references: &r.references,
             about: About {
                 paragraphs: strs(&r.about.paragraphs),
                 focus_title: r.about.focus_title.as_deref(),

@@ -1,8 +1,9 @@
 //! The resume's owner as a vCard 4.0 (RFC 6350) contact card, for address books.
 //!
 //! Properties: FN and N (the last word of the name is the family name, the rest the given names),
-//! EMAIL, TITLE (the label), ORG (the company of the most recent role), NOTE (the tagline) and URL
-//! (the home page, then every profile).
+//! EMAIL, TEL (the phone, as text: it is written as the owner wrote it), TITLE (the label), ORG
+//! (the company of the most recent role), NOTE (the tagline) and URL (the home page, then every
+//! profile).
 //! Text values are escaped as RFC 6350 §3.4 says (backslash, comma, semicolon, newline); lines end
 //! in CRLF and are folded at 75 octets (§3.2) between characters, never inside a UTF-8 sequence
 //! nor inside an escape.
@@ -23,6 +24,9 @@ pub fn render(resume: &Resume) -> String {
     line(format!("FN:{}", escape(&b.name)));
     line(format!("N:{};{};;;", escape(family), escape(&given)));
     line(format!("EMAIL:{}", escape(&b.email)));
+    if let Some(phone) = &b.phone {
+        line(format!("TEL;VALUE=text:{}", escape(phone)));
+    }
     line(format!("TITLE:{}", escape(&b.label)));
     if let Some(work) = most_recent(&resume.work) {
         line(format!("ORG:{}", escape(&work.name)));

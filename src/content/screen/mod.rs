@@ -6,6 +6,7 @@
 //! at most [`Frame::width`] display columns wide.
 
 mod cards;
+mod extra;
 mod prose;
 mod sections;
 mod studies;
@@ -200,7 +201,7 @@ pub fn compose(resume: &Resume, id: SectionId, frame: &Frame) -> Vec<Row> {
         measure: frame.measure.clamp(10, frame.width.max(10)),
         ..*frame
     };
-    let blocks: Vec<Vec<Row>> = match id {
+    let mut blocks: Vec<Vec<Row>> = match id {
         SectionId::About => sections::about(resume, &f),
         SectionId::Experience => sections::experience(resume, &f),
         SectionId::CaseStudies => studies::case_studies(resume, &f),
@@ -208,6 +209,7 @@ pub fn compose(resume: &Resume, id: SectionId, frame: &Frame) -> Vec<Row> {
         SectionId::Skills => sections::skills(resume, &f),
         SectionId::Contact => sections::contact(resume, &f),
     };
+    blocks.extend(extra::blocks(resume, id, &f));
     let mut out = Vec::new();
     let mut after_heading = false;
     for b in blocks.into_iter().filter(|b| !b.is_empty()) {

@@ -107,8 +107,18 @@ pub fn experience(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
         } else {
             body.push(meta);
         }
-        body.push(Row::new());
-        body.extend(para("Key Achievements", text_w, Role::Label));
+        // What the role's entry says beyond the dates (an imported resume's), when it has it.
+        for m in [&w.description, &w.location].into_iter().flatten() {
+            body.extend(para(m, text_w, Role::Meta));
+        }
+        if let Some(s) = &w.summary {
+            body.push(Row::new());
+            body.extend(para(s, text_w, Role::Text));
+        }
+        if !w.highlights.is_empty() {
+            body.push(Row::new());
+            body.extend(para("Key Achievements", text_w, Role::Label));
+        }
         for h in &w.highlights {
             body.extend(bullet(h, text_w, f));
         }
@@ -164,6 +174,10 @@ pub fn skills(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
             let items: Vec<String> = s.keywords.iter().map(|k| k.to_string()).collect();
             let label = para(&s.name, gut.map_or(f.width, |g| g - 2), Role::Subheading);
             let mut body = tags(&items, tag_w.max(10));
+            if let Some(l) = &s.level {
+                let level = para(l, tag_w.max(10), Role::Meta);
+                body.splice(0..0, level);
+            }
             if gut.is_some() && label.len() > 1 {
                 // A long group name wraps in the gutter: keep its lines beside the tags.
                 body.resize_with(body.len().max(label.len()), Row::new);

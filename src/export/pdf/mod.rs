@@ -7,6 +7,7 @@
 //! enough and keeps words whole (no hyphenation).
 
 mod draw;
+mod extra_texts;
 mod flow;
 pub mod fonts;
 mod layout;
@@ -168,6 +169,7 @@ fn texts(r: &Resume) -> Vec<(String, &str)> {
     v.push(("contact.title".into(), &c.title));
     v.push(("contact.message".into(), &c.message));
     v.push(("contact.email_lead".into(), &c.email_lead));
+    extra_texts::push(r, &mut v);
     v
 }
 
