@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::cli::KeysArgs;
 use crate::client::{Open, Wire, client_config, close_session, open_session};
+use crate::expected::Plan;
 use crate::procfs::proc_cpu_ms;
 use crate::stats::{emit, lat_json};
 
@@ -61,7 +62,7 @@ async fn press(
 }
 
 pub async fn keys(args: KeysArgs) -> anyhow::Result<()> {
-    let a = args.session.clone();
+    let a = Plan::new(&args.session, None)?.session(0);
     let cfg = client_config(a.force_kex.as_deref())?;
     let global = Arc::new(Wire::default());
     let steps: [(&str, &[u8]); 4] = [
