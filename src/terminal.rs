@@ -58,8 +58,59 @@ pub const CLEAR: &[u8] = b"\x1b[H\x1b[2J";
 /// A full redraw: clear, then every cell that differs from a blank screen.
 pub fn encode_full(next: &Buffer, out: &mut Vec<u8>) {
     out.extend_from_slice(CLEAR);
-    let blank = Buffer::empty(next.area);
-    encode_diff(&blank, next, out);
+    encode_over_blank(next, out);
+}
+
+/// Whether a cell looks like a cleared one (a space in the default colours, no attributes).
+#[inline]
+fn is_blank(c: &ratatui::buffer::Cell) -> bool {
+    c.fg == Color::Reset && c.bg == Color::Reset && c.modifier.is_empty() && c.symbol() == " "
+}
+
+/// The bytes that draw `next` on a cleared screen: the same as [`encode_diff`] from a blank
+/// buffer (the same cells, moves and attributes), without a second buffer to fill and compare.
+/// First frames and new sizes take this path.
+pub fn encode_over_blank(next: &Buffer, out: &mut Vec<u8>) {
+    let width = usize::from(next.area.width);
+    if width == 0 {
+        return;
+    }
+    let mut cursor: Option<(usize, usize)> = None;
+    let mut style = Sgr::default();
+    let mut to_skip = 0usize;
+    for (i, c) in next.content.iter().enumerate() {
+        let sym = c.symbol();
+        let w = symbol_width(sym);
+        // As in `encode_diff`: the cell after a wide one is not drawn, and sets the next skip.
+        let covered = to_skip > 0;
+        to_skip = w.saturating_sub(1);
+        if covered || is_blank(c) || matches!(c.diff_option, ratatui::buffer::CellDiffOption::Skip)
+        {
+            continue;
+        }
+        let (x, y) = (i % width, i / width);
+        if cursor != Some((x, y)) {
+            out.extend_from_slice(b"\x1b[");
+            push_num(out, y + 1);
+            out.push(b';');
+            push_num(out, x + 1);
+            out.push(b'H');
+        }
+        let want = Sgr {
+            fg: c.fg,
+            bg: c.bg,
+            modifier: c.modifier,
+        };
+        if want != style {
+            want.write(out);
+            style = want;
+        }
+        out.extend_from_slice(sym.as_bytes());
+        cursor = Some((x + w.max(1), y));
+    }
+    if style != Sgr::default() {
+        out.extend_from_slice(b"\x1b[0m");
+    }
 }
 
 /// The bytes that turn a screen showing `prev` into one showing `next` (same area).

@@ -205,24 +205,28 @@ impl Tui {
         });
     }
 
-    /// Renders the previous and the new frame into the scratch buffers and encodes the change.
+    /// Encodes the update: on the same size, the previous frame is rendered again and diffed
+    /// with the new one; otherwise the screen is cleared and the new frame drawn on it.
     fn render_update(&self, resume: &Arc<Resume>, out: &mut Vec<u8>) {
-        frames::with_scratch(self.app.size.rect(), |prev, next| {
-            self.draw(&self.app, resume, next);
-            match &self.shown {
-                Some(shown) if shown.app.size == self.app.size => {
+        let rect = self.app.size.rect();
+        match &self.shown {
+            Some(shown) if shown.app.size == self.app.size => {
+                frames::with_scratch(rect, |prev, next| {
+                    self.draw(&self.app, resume, next);
                     self.draw(&shown.app, &shown.resume, prev);
-                }
-                // A new size (the client's terminal may have reflowed) or the first frame:
-                // clear, then draw everything that is not blank.
-                Some(_) => out.extend_from_slice(terminal::CLEAR),
-                None => {
-                    out.extend_from_slice(terminal::ENTER);
-                    out.extend_from_slice(terminal::CLEAR);
-                }
+                    terminal::encode_diff(prev, next, out);
+                });
             }
-            terminal::encode_diff(prev, next, out);
-        });
+            // A new size (the client's terminal may have reflowed) or the first frame.
+            shown => frames::with_next(rect, |next| {
+                self.draw(&self.app, resume, next);
+                if shown.is_none() {
+                    out.extend_from_slice(terminal::ENTER);
+                }
+                out.extend_from_slice(terminal::CLEAR);
+                terminal::encode_over_blank(next, out);
+            }),
+        }
     }
 
     fn draw(&self, app: &App, resume: &Arc<Resume>, buf: &mut Buffer) {
