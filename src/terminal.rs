@@ -61,10 +61,11 @@ pub fn encode_full(next: &Buffer, out: &mut Vec<u8>) {
     encode_over_blank(next, out);
 }
 
-/// Whether a cell looks like a cleared one (a space in the default colours, no attributes).
+/// Whether a cell with this symbol looks like a cleared one (a space in the default colours,
+/// no attributes).
 #[inline]
-fn is_blank(c: &ratatui::buffer::Cell) -> bool {
-    c.fg == Color::Reset && c.bg == Color::Reset && c.modifier.is_empty() && c.symbol() == " "
+fn is_blank(c: &ratatui::buffer::Cell, sym: &str) -> bool {
+    sym == " " && c.fg == Color::Reset && c.bg == Color::Reset && c.modifier.is_empty()
 }
 
 /// The bytes that draw `next` on a cleared screen: the same as [`encode_diff`] from a blank
@@ -80,11 +81,15 @@ pub fn encode_over_blank(next: &Buffer, out: &mut Vec<u8>) {
     let mut to_skip = 0usize;
     for (i, c) in next.content.iter().enumerate() {
         let sym = c.symbol();
-        let w = symbol_width(sym);
+        let bytes = sym.as_bytes();
+        let ascii = bytes.len() == 1 && bytes[0].is_ascii();
+        let w = if ascii { 1 } else { symbol_width(sym) };
         // As in `encode_diff`: the cell after a wide one is not drawn, and sets the next skip.
         let covered = to_skip > 0;
         to_skip = w.saturating_sub(1);
-        if covered || is_blank(c) || matches!(c.diff_option, ratatui::buffer::CellDiffOption::Skip)
+        if covered
+            || is_blank(c, sym)
+            || matches!(c.diff_option, ratatui::buffer::CellDiffOption::Skip)
         {
             continue;
         }
@@ -105,7 +110,11 @@ pub fn encode_over_blank(next: &Buffer, out: &mut Vec<u8>) {
             want.write(out);
             style = want;
         }
-        out.extend_from_slice(sym.as_bytes());
+        if ascii {
+            out.push(bytes[0]);
+        } else {
+            out.extend_from_slice(bytes);
+        }
         cursor = Some((x + w.max(1), y));
     }
     if style != Sgr::default() {
