@@ -182,6 +182,10 @@ pub struct KeysArgs {
     /// Sessions (run one after another).
     #[arg(long, default_value_t = 50)]
     pub sessions: usize,
+    /// Keys pressed after the first frame and before the measured ones (not measured), e.g.
+    /// "2" to start on the second tab, whose text scrolls at large sizes.
+    #[arg(long, default_value = "")]
+    pub first_keys: String,
     /// An update is over once no data came for this long (milliseconds); its latency is to the
     /// last byte before the pause.
     #[arg(long, default_value_t = 40)]

@@ -87,6 +87,9 @@ pub async fn keys(args: KeysArgs) -> anyhow::Result<()> {
             first.push(s.frame_bytes);
             // Anything else the server sends at start (none expected) is not an update.
             let _ = press(&mut s, b"", quiet, quiet).await;
+            if !args.first_keys.is_empty() {
+                press(&mut s, args.first_keys.as_bytes(), quiet, limit).await?;
+            }
             for (i, (_, key)) in steps.iter().enumerate() {
                 let rx0 = s.wire.rx.load(Ordering::SeqCst);
                 let u = press(&mut s, key, quiet, limit).await?;
@@ -130,6 +133,9 @@ pub async fn keys(args: KeysArgs) -> anyhow::Result<()> {
         "label": args.out.label,
         "addr": a.addr.to_string(),
         "sessions": args.sessions,
+        "cols": a.cols,
+        "rows": a.rows,
+        "first_keys": args.first_keys,
         "errors": errors,
         "first_errors": first_errors,
         "first_frame_bytes_median": first.get(first.len() / 2),
