@@ -10,6 +10,7 @@ pub mod input;
 pub mod layout;
 pub mod layout_cache;
 pub mod pacing;
+pub mod scroll;
 pub mod theme;
 pub mod view;
 pub mod wrapped;
@@ -27,7 +28,7 @@ use frames::From;
 use input::InputParser;
 use pacing::ResizePacer;
 pub use pacing::{RESIZE_FRAME_INTERVAL, Redraw};
-use theme::{Capabilities, Theme};
+use theme::{Capabilities, ColorDepth, Theme};
 use view::ViewCtx;
 
 /// What the client's screen shows now: enough to render it again.
@@ -223,7 +224,12 @@ impl Tui {
                 frames::with_scratch(rect, |prev, next| {
                     self.draw(&self.app, resume, next);
                     self.draw(&shown.app, &shown.resume, prev);
-                    terminal::encode_diff(prev, next, out);
+                    match self.scroll_shift(&shown.app) {
+                        Some(shift) => {
+                            scroll::encode(prev, next, shift, out);
+                        }
+                        None => terminal::encode_diff(prev, next, out),
+                    }
                 });
             }
             // A new size (the client's terminal may have reflowed) or the first frame.
@@ -236,6 +242,21 @@ impl Tui {
                 terminal::encode_over_blank(next, out);
             }),
         }
+    }
+
+    /// How many rows the body text moved since `before` (> 0: up), if only the scroll changed
+    /// and the terminal takes scroll margins (all but `dumb` and unknown terminals, which get
+    /// no attributes either).
+    fn scroll_shift(&self, before: &App) -> Option<isize> {
+        if matches!(self.caps.depth, ColorDepth::None { attributes: false }) {
+            return None;
+        }
+        let only_scrolled = App {
+            scroll: before.scroll,
+            ..self.app
+        } == *before;
+        let moved = self.app.offset() as isize - before.offset() as isize;
+        (only_scrolled && moved != 0).then_some(moved)
     }
 
     fn draw(&self, app: &App, resume: &Arc<Resume>, buf: &mut Buffer) {
