@@ -13,7 +13,7 @@
 # and after each run, so every figure comes with the hit rate it was measured at.
 #
 # Options: --rounds R (3), --duration S (10, seconds of each handshake run), --concurrency "C..." ("4 16"),
-# --idle "1000 5000", --hold S (10), --hold-check N (10000, 0 = skip), --no-pin, --no-build,
+# --idle "1000 5000", --hold S (10), --keys-sessions N (50), --seed S (1), --hold-check N (10000, 0 = skip), --no-pin, --no-build,
 # --out DIR (target/bench-results/<time>), --candidate PATH (a second resume-ssh binary, e.g. a
 # build with a proposed fix, measured side by side under the label "candidate").
 #
@@ -62,6 +62,7 @@ while [ $# -gt 0 ]; do
         --duration) DURATION=$2; shift ;;
         --concurrency) CONCURRENCY=$2; shift ;;
         --seed) SEED=$2; shift ;;
+        --keys-sessions) KEYS_SESSIONS=$2; shift ;;
         --idle) IDLE_NS=$2; shift ;;
         --hold) HOLD=$2; shift ;;
         --hold-check) HOLD_CHECK=$2; shift ;;

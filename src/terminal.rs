@@ -95,11 +95,7 @@ pub fn encode_over_blank(next: &Buffer, out: &mut Vec<u8>) {
         }
         let (x, y) = (i % width, i / width);
         if cursor != Some((x, y)) {
-            out.extend_from_slice(b"\x1b[");
-            push_num(out, y + 1);
-            out.push(b';');
-            push_num(out, x + 1);
-            out.push(b'H');
+            move_to(out, cursor, x, y);
         }
         let want = Sgr {
             fg: c.fg,
@@ -143,11 +139,7 @@ pub fn encode_diff(prev: &Buffer, next: &Buffer, out: &mut Vec<u8>) {
         if !skip && (changed || invalidated > 0) && to_skip == 0 {
             let (x, y) = (i % width, i / width);
             if cursor != Some((x, y)) {
-                out.extend_from_slice(b"\x1b[");
-                push_num(out, y + 1);
-                out.push(b';');
-                push_num(out, x + 1);
-                out.push(b'H');
+                move_to(out, cursor, x, y);
             }
             let want = Sgr {
                 fg: c.fg,
@@ -171,6 +163,31 @@ pub fn encode_diff(prev: &Buffer, next: &Buffer, out: &mut Vec<u8>) {
     }
     if style != Sgr::default() {
         out.extend_from_slice(b"\x1b[0m");
+    }
+}
+
+/// Moves the cursor from `from` (None: unknown) to column `x`, row `y` (0-based) in the fewest
+/// bytes VT100 allows: forward on the same row (`CSI n C`), carriage return and line feed to
+/// the start of the next row, else an absolute move (`CSI y;x H`). `from` may be one past the
+/// last column (after a cell written there): only the absolute move and CR LF are used then,
+/// and a line feed never leaves the last row, so it cannot scroll.
+fn move_to(out: &mut Vec<u8>, from: Option<(usize, usize)>, x: usize, y: usize) {
+    match from {
+        Some((cx, cy)) if cy == y && cx < x => {
+            out.extend_from_slice(b"\x1b[");
+            if x - cx > 1 {
+                push_num(out, x - cx);
+            }
+            out.push(b'C');
+        }
+        Some((_, cy)) if x == 0 && y == cy + 1 => out.extend_from_slice(b"\r\n"),
+        _ => {
+            out.extend_from_slice(b"\x1b[");
+            push_num(out, y + 1);
+            out.push(b';');
+            push_num(out, x + 1);
+            out.push(b'H');
+        }
     }
 }
 
