@@ -89,6 +89,16 @@ pub fn store(resume: &Arc<Resume>, key: Key, bytes: &[u8]) {
     });
 }
 
+/// Empties this thread's update cache (benchmarks of the uncached path; the layout and
+/// wrapped-text caches are left as they are).
+pub fn clear() {
+    FRAMES.with(|c| {
+        let (c, total) = &mut *c.borrow_mut();
+        c.clear();
+        *total = 0;
+    });
+}
+
 /// Bytes held by this thread's cache (for tests).
 pub fn cached_bytes() -> usize {
     FRAMES.with(|c| c.borrow().1)
