@@ -58,64 +58,8 @@ pub const CLEAR: &[u8] = b"\x1b[H\x1b[2J";
 /// A full redraw: clear, then every cell that differs from a blank screen.
 pub fn encode_full(next: &Buffer, out: &mut Vec<u8>) {
     out.extend_from_slice(CLEAR);
-    encode_over_blank(next, out);
-}
-
-/// Whether a cell with this symbol looks like a cleared one (a space in the default colours,
-/// no attributes).
-#[inline]
-fn is_blank(c: &ratatui::buffer::Cell, sym: &str) -> bool {
-    sym == " " && c.fg == Color::Reset && c.bg == Color::Reset && c.modifier.is_empty()
-}
-
-/// The bytes that draw `next` on a cleared screen: the same as [`encode_diff`] from a blank
-/// buffer (the same cells, moves and attributes), without a second buffer to fill and compare.
-/// First frames and new sizes take this path.
-pub fn encode_over_blank(next: &Buffer, out: &mut Vec<u8>) {
-    let width = usize::from(next.area.width);
-    if width == 0 {
-        return;
-    }
-    let mut cursor: Option<(usize, usize)> = None;
-    let mut style = Sgr::default();
-    let mut to_skip = 0usize;
-    for (i, c) in next.content.iter().enumerate() {
-        let sym = c.symbol();
-        let bytes = sym.as_bytes();
-        let ascii = bytes.len() == 1 && bytes[0].is_ascii();
-        let w = if ascii { 1 } else { symbol_width(sym) };
-        // As in `encode_diff`: the cell after a wide one is not drawn, and sets the next skip.
-        let covered = to_skip > 0;
-        to_skip = w.saturating_sub(1);
-        if covered
-            || is_blank(c, sym)
-            || matches!(c.diff_option, ratatui::buffer::CellDiffOption::Skip)
-        {
-            continue;
-        }
-        let (x, y) = (i % width, i / width);
-        if cursor != Some((x, y)) {
-            move_to(out, cursor, x, y);
-        }
-        let want = Sgr {
-            fg: c.fg,
-            bg: c.bg,
-            modifier: c.modifier,
-        };
-        if want != style {
-            want.write(out);
-            style = want;
-        }
-        if ascii {
-            out.push(bytes[0]);
-        } else {
-            out.extend_from_slice(bytes);
-        }
-        cursor = Some((x + w.max(1), y));
-    }
-    if style != Sgr::default() {
-        out.extend_from_slice(b"\x1b[0m");
-    }
+    let blank = Buffer::empty(next.area);
+    encode_diff(&blank, next, out);
 }
 
 /// The bytes that turn a screen showing `prev` into one showing `next` (same area).
@@ -171,7 +115,7 @@ pub fn encode_diff(prev: &Buffer, next: &Buffer, out: &mut Vec<u8>) {
 /// the start of the next row, else an absolute move (`CSI y;x H`). `from` may be one past the
 /// last column (after a cell written there): only the absolute move and CR LF are used then,
 /// and a line feed never leaves the last row, so it cannot scroll.
-fn move_to(out: &mut Vec<u8>, from: Option<(usize, usize)>, x: usize, y: usize) {
+pub(crate) fn move_to(out: &mut Vec<u8>, from: Option<(usize, usize)>, x: usize, y: usize) {
     match from {
         Some((cx, cy)) if cy == y && cx < x => {
             out.extend_from_slice(b"\x1b[");
@@ -200,7 +144,7 @@ pub fn symbol_width(sym: &str) -> usize {
 }
 
 /// Appends a decimal number.
-fn push_num(out: &mut Vec<u8>, mut n: usize) {
+pub(crate) fn push_num(out: &mut Vec<u8>, mut n: usize) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {
@@ -244,10 +188,10 @@ pub fn encode_row(row: &Buffer, out: &mut Vec<u8>) {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Sgr {
-    fg: Color,
-    bg: Color,
-    modifier: Modifier,
+pub(crate) struct Sgr {
+    pub(crate) fg: Color,
+    pub(crate) bg: Color,
+    pub(crate) modifier: Modifier,
 }
 
 impl Default for Sgr {
@@ -262,7 +206,7 @@ impl Default for Sgr {
 
 impl Sgr {
     /// One SGR sequence that resets, then sets this style.
-    fn write(&self, s: &mut Vec<u8>) {
+    pub(crate) fn write(&self, s: &mut Vec<u8>) {
         s.extend_from_slice(b"\x1b[0");
         const MODS: [(Modifier, &[u8]); 9] = [
             (Modifier::BOLD, b";1"),

@@ -51,7 +51,7 @@ proptest! {
         let mut a = Vec::new();
         terminal::encode_diff(&Buffer::empty(next.area), &next, &mut a);
         let mut b = Vec::new();
-        terminal::encode_over_blank(&next, &mut b);
+        resume_ssh::blank_frame::encode_over_blank(&next, &mut b);
         prop_assert_eq!(a, b);
     }
 }
@@ -88,7 +88,7 @@ fn over_blank_is_the_diff_from_blank_for_the_real_ui() {
             let mut a = Vec::new();
             terminal::encode_diff(&Buffer::empty(next.area), &next, &mut a);
             let mut b = Vec::new();
-            terminal::encode_over_blank(&next, &mut b);
+            resume_ssh::blank_frame::encode_over_blank(&next, &mut b);
             assert_eq!(a, b, "{cols}x{rows} {term}");
             assert!(
                 a.len() > 500,

@@ -28,7 +28,7 @@ use frames::From;
 use input::InputParser;
 use pacing::ResizePacer;
 pub use pacing::{RESIZE_FRAME_INTERVAL, Redraw};
-use theme::{Capabilities, ColorDepth, Theme};
+use theme::{Capabilities, Theme};
 use view::ViewCtx;
 
 /// What the client's screen shows now: enough to render it again.
@@ -224,7 +224,7 @@ impl Tui {
                 frames::with_scratch(rect, |prev, next| {
                     self.draw(&self.app, resume, next);
                     self.draw(&shown.app, &shown.resume, prev);
-                    match self.scroll_shift(&shown.app) {
+                    match scroll::shift(&shown.app, &self.app, self.caps) {
                         Some(shift) => {
                             scroll::encode(prev, next, shift, out);
                         }
@@ -239,24 +239,9 @@ impl Tui {
                     out.extend_from_slice(terminal::ENTER);
                 }
                 out.extend_from_slice(terminal::CLEAR);
-                terminal::encode_over_blank(next, out);
+                crate::blank_frame::encode_over_blank(next, out);
             }),
         }
-    }
-
-    /// How many rows the body text moved since `before` (> 0: up), if only the scroll changed
-    /// and the terminal takes scroll margins (all but `dumb` and unknown terminals, which get
-    /// no attributes either).
-    fn scroll_shift(&self, before: &App) -> Option<isize> {
-        if matches!(self.caps.depth, ColorDepth::None { attributes: false }) {
-            return None;
-        }
-        let only_scrolled = App {
-            scroll: before.scroll,
-            ..self.app
-        } == *before;
-        let moved = self.app.offset() as isize - before.offset() as isize;
-        (only_scrolled && moved != 0).then_some(moved)
     }
 
     fn draw(&self, app: &App, resume: &Arc<Resume>, buf: &mut Buffer) {

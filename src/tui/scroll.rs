@@ -12,7 +12,24 @@
 
 use ratatui::buffer::{Buffer, Cell};
 
+use super::app::App;
+use super::theme::{Capabilities, ColorDepth};
 use crate::terminal;
+
+/// How many rows the body text moved from `before` to `after` (> 0: up), if only the scroll
+/// changed and the terminal takes scroll margins (all but `dumb` and unknown terminals, which
+/// get no attributes either).
+pub fn shift(before: &App, after: &App, caps: Capabilities) -> Option<isize> {
+    if matches!(caps.depth, ColorDepth::None { attributes: false }) {
+        return None;
+    }
+    let only_scrolled = App {
+        scroll: before.scroll,
+        ..*after
+    } == *before;
+    let moved = after.offset() as isize - before.offset() as isize;
+    (only_scrolled && moved != 0).then_some(moved)
+}
 
 /// Rows in a band may differ for this many rows in a row (a scrollbar thumb) and still count.
 const GAP: usize = 3;
