@@ -311,7 +311,7 @@ for r in $(seq 1 "$ROUNDS"); do
     run_lg inproc "$r" "$BIN/loadgen" inproc --resume "$RESUME" "${KEX[@]}" --workload identical --sessions "$LAT_SESSIONS" --json
     run_lg inproc-mixed "$r" "$BIN/loadgen" inproc --resume "$RESUME" "${KEX[@]}" --sessions "$LAT_SESSIONS" --json
     run_lg inproc-default-kex "$r" "$BIN/loadgen" inproc --resume "$RESUME" --workload identical --sessions "$LAT_SESSIONS" --json
-    for size in 80x24 200x60; do
+    for size in 80x24 200x50 200x60; do
         log "round $r/$ROUNDS: keys at $size"
         KS=(--cols "${size%x*}" --rows "${size#*x}" --first-keys 2 --resume "$RESUME" --sessions "$KEYS_SESSIONS" --json)
         run_lg "resume-ssh-keys-$size" "$r" "${LOADGEN[@]}" keys --addr "127.0.0.1:$PORT_RS" --server-pid "$RS_PID" "${KEX[@]}" "${KS[@]}"

@@ -190,6 +190,10 @@ pub struct KeysArgs {
     /// last byte before the pause.
     #[arg(long, default_value_t = 40)]
     pub quiet_ms: u64,
+    /// A key that brings no byte within this long (milliseconds) changed nothing (e.g. a scroll
+    /// where the text fits): counted as unchanged, with 0 bytes.
+    #[arg(long, default_value_t = 1000)]
+    pub no_update_ms: u64,
 }
 
 #[derive(Args, Debug, Clone)]

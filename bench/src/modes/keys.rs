@@ -79,7 +79,7 @@ pub async fn keys(args: KeysArgs) -> anyhow::Result<()> {
     let mut errors = 0usize;
     let mut first_errors = Vec::new();
     let quiet = Duration::from_millis(args.quiet_ms);
-    let limit = Duration::from_secs(a.step_timeout);
+    let limit = Duration::from_millis(args.no_update_ms);
     let cpu0 = args.out.server_pid.and_then(proc_cpu_ms);
     for _ in 0..args.sessions {
         let r: anyhow::Result<()> = async {
