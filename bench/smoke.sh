@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# A ~20 s load smoke test for CI (the mixed workload, with the frame-cache counters scraped) (after `cargo build --release` at the root, which builds resume-ssh
+# A ~20 s load smoke test for CI (after `cargo build --release` at the root, which builds resume-ssh
 # and bench/'s loadgen: the workspace's default members): starts resume-ssh on loopback, runs
-# loadgen's handshake, idle and keys modes briefly, and fails on any session error, on bytes sent
+# loadgen's handshake (the mixed workload; the frame-cache counters scraped from --metrics), idle
+# and keys modes briefly, and fails on any session error, on bytes sent
 # to idle sessions, or on a first frame over 8 KB. It checks behaviour, not speed:
 # timings on a shared CI machine are printed but not judged.
 set -euo pipefail
