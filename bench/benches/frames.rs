@@ -2,7 +2,8 @@
 //! has not seen meets it: the first frame at 45×30 (a phone), 100×30 (a laptop) and 200×60 (a
 //! big monitor), one scroll step and one tab switch at 100×30, in every colour depth.
 //!
-//! "Uncached": the update cache is emptied before every iteration (`frames::clear`), so the
+//! "Uncached": the update cache is emptied before every iteration (`frames::clear`, in the
+//! untimed set-up of each iteration: `BatchSize::PerIteration`), so the
 //! frame is drawn and encoded; the layout and wrapped-text caches stay warm, as they are for a
 //! visitor at a new size whose text width the thread has wrapped before (the common miss of the
 //! mixed workload, see BENCHMARKS.md).
@@ -68,7 +69,7 @@ fn benches(c: &mut Criterion) {
                         tui.frame(&resume, &mut out);
                         black_box(out.len())
                     },
-                    BatchSize::SmallInput,
+                    BatchSize::PerIteration,
                 )
             });
         }
@@ -96,7 +97,7 @@ fn benches(c: &mut Criterion) {
                     tui.frame(&resume, &mut out);
                     black_box(out.len())
                 },
-                BatchSize::SmallInput,
+                BatchSize::PerIteration,
             )
         });
         g.bench_function(format!("tab_switch/{name}"), |b| {
@@ -112,7 +113,7 @@ fn benches(c: &mut Criterion) {
                     tui.frame(&resume, &mut out);
                     black_box(out.len())
                 },
-                BatchSize::SmallInput,
+                BatchSize::PerIteration,
             )
         });
     }

@@ -114,7 +114,7 @@ pub struct Geometry {
 /// Computes [`Geometry`] (the line count of every section), or takes it from the per-thread
 /// caches of [`super::layout_cache`].
 pub fn geometry(size: Size, resume: &Arc<Resume>, unicode: bool) -> Geometry {
-    super::layout_cache::geometry(size, resume, unicode, || {
+    let (body_height, max_scroll) = super::layout_cache::geometry(size, resume, unicode, || {
         let body_height = body_height(size, resume);
         let mut max_scroll = [0; SectionId::ALL.len()];
         if !too_small(size) {
@@ -128,11 +128,12 @@ pub fn geometry(size: Size, resume: &Arc<Resume>, unicode: bool) -> Geometry {
                         .unwrap_or(u16::MAX);
             }
         }
-        Geometry {
-            body_height,
-            max_scroll,
-        }
-    })
+        (body_height, max_scroll)
+    });
+    Geometry {
+        body_height,
+        max_scroll,
+    }
 }
 
 /// The largest useful scroll offset of a tab at this size.

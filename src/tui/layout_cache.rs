@@ -1,4 +1,4 @@
-//! Per-thread caches of layout numbers, shared by the sessions on a thread: the [`Geometry`] of
+//! Per-thread caches of layout numbers, shared by the sessions on a thread: the geometry of
 //! a (resume, size, character set) and the wrapped line count of a (resume, text width,
 //! character set, tab). Both hold only numbers, so they can keep many more entries than the
 //! cache of wrapped text: a visitor at a size seen before costs no wrapping to lay out, and one
@@ -9,10 +9,13 @@
 use std::cell::RefCell;
 use std::sync::{Arc, Weak};
 
-use super::layout::Geometry;
 use crate::content::SectionId;
 use crate::resume::Resume;
 use crate::terminal::Size;
+
+/// What a geometry holds (`layout::Geometry` as numbers, so that this module needs nothing from
+/// `layout`): the body's text rows and each tab's largest scroll offset.
+pub type Geometry = (u16, [u16; SectionId::ALL.len()]);
 
 /// Geometries kept per thread (~48 bytes each).
 pub const GEOMETRY_ENTRIES: usize = 256;
