@@ -6,8 +6,14 @@
 #   bench/compare.sh --quick         # ~1 minute smoke run (1 round, short, small N, no sshd)
 #   bench/compare.sh --no-sshd       # skip OpenSSH
 #
-# Options: --rounds R (3), --duration S (10, seconds of each handshake run), --concurrency C (4),
-# --idle "1000 5000", --hold S (10), --hold-check N (10000, 0 = skip), --no-pin, --no-build,
+# Full sessions run for two workloads (loadgen --workload): `mixed` (sizes and TERMs from
+# bench/src/workload.rs's distribution, seeded) and `identical` (every visitor 100×30
+# xterm-256color), each against the bare floor in the same round, at each concurrency. resume-ssh
+# serves --metrics on loopback; its frame- and layout-cache hits and misses are scraped before
+# and after each run, so every figure comes with the hit rate it was measured at.
+#
+# Options: --rounds R (3), --duration S (10, seconds of each handshake run), --concurrency "C..." ("4 16"),
+# --idle "1000 5000", --hold S (10), --keys-sessions N (50), --seed S (1), --hold-check N (10000, 0 = skip), --no-pin, --no-build,
 # --out DIR (target/bench-results/<time>), --candidate PATH (a second resume-ssh binary, e.g. a
 # build with a proposed fix, measured side by side under the label "candidate").
 #
@@ -37,7 +43,8 @@ cd "$ROOT"
 
 ROUNDS=3
 DURATION=10
-CONCURRENCY=4
+CONCURRENCY="4 16"
+SEED=1
 IDLE_NS="1000 5000"
 HOLD=10
 HOLD_CHECK=10000
@@ -50,10 +57,12 @@ KEYS_SESSIONS=50
 LAT_SESSIONS=300
 while [ $# -gt 0 ]; do
     case "$1" in
-        --quick) ROUNDS=1; DURATION=3; IDLE_NS="300"; HOLD=3; HOLD_CHECK=0; SSHD=0; KEYS_SESSIONS=5; LAT_SESSIONS=50 ;;
+        --quick) ROUNDS=1; DURATION=3; CONCURRENCY=4; IDLE_NS="300"; HOLD=3; HOLD_CHECK=0; SSHD=0; KEYS_SESSIONS=5; LAT_SESSIONS=50 ;;
         --rounds) ROUNDS=$2; shift ;;
         --duration) DURATION=$2; shift ;;
         --concurrency) CONCURRENCY=$2; shift ;;
+        --seed) SEED=$2; shift ;;
+        --keys-sessions) KEYS_SESSIONS=$2; shift ;;
         --idle) IDLE_NS=$2; shift ;;
         --hold) HOLD=$2; shift ;;
         --hold-check) HOLD_CHECK=$2; shift ;;
@@ -73,6 +82,8 @@ PORT_BARE=$BASE
 PORT_RS=$((BASE + 1))
 PORT_SSHD=$((BASE + 2))
 PORT_CAND=$((BASE + 3))
+METRICS_RS=$((BASE + 4))
+METRICS_CAND=$((BASE + 5))
 OUT=${OUT:-$ROOT/target/bench-results/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 TMP=$(mktemp -d /tmp/resume-bench.XXXXXX)
@@ -146,16 +157,16 @@ start_bare() {
     wait_port "$PORT_BARE" "$BARE_PID" || { log "bare server did not start"; cat "$OUT/bare.log" >&2; exit 1; }
 }
 
-start_resume_ssh() { # binary port log: sets LAST_PID
+start_resume_ssh() { # binary port log metrics-port: sets LAST_PID
     "${SRV[@]}" "$1" serve --listen "127.0.0.1:$2" --host-key "$TMP/keys/rs_key" \
         --resume "$RESUME" --no-watch --max-per-ip 1000000 --rate-per-minute 1000000000 \
-        --max-connections 1000000 >>"$3" 2>&1 &
+        --max-connections 1000000 --metrics "127.0.0.1:$4" >>"$3" 2>&1 &
     LAST_PID=$!
     PIDS+=("$LAST_PID")
     wait_port "$2" "$LAST_PID" || { log "$1 did not start"; tail -n 20 "$3" >&2; exit 1; }
 }
-start_rs() { start_resume_ssh "$BIN/resume-ssh" "$PORT_RS" "$OUT/resume-ssh.log"; RS_PID=$LAST_PID; }
-start_cand() { start_resume_ssh "$BIN/candidate-resume-ssh" "$PORT_CAND" "$OUT/candidate.log"; CAND_PID=$LAST_PID; }
+start_rs() { start_resume_ssh "$BIN/resume-ssh" "$PORT_RS" "$OUT/resume-ssh.log" "$METRICS_RS"; RS_PID=$LAST_PID; }
+start_cand() { start_resume_ssh "$BIN/candidate-resume-ssh" "$PORT_CAND" "$OUT/candidate.log" "$METRICS_CAND"; CAND_PID=$LAST_PID; }
 
 SSHD_PID=""
 start_sshd() {
@@ -199,12 +210,34 @@ EOF
         --out "$OUT/sshd-output.txt" 2>>"$OUT/loadgen.err" || log "sshd: capture failed"
 }
 
-record() { # label round: reads one JSON line from stdin, tags it, appends it
+# The cache counters of a resume-ssh's --metrics endpoint, as one JSON object ({} if none).
+scrape() { # metrics-port
+    python3 - "$1" <<'PY' 2>/dev/null || echo '{}'
+import json, re, sys, urllib.request
+text = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=5).read().decode()
+out = {}
+for name in ["frame_cache_hits", "frame_cache_misses", "layout_cache_hits", "layout_cache_misses"]:
+    m = re.search(rf"^resume_ssh_{name}_total (\d+)", text, re.M)
+    if m:
+        out[name] = int(m.group(1))
+print(json.dumps(out))
+PY
+}
+
+record() { # label round [before.json after.json]: reads one JSON line from stdin, tags it, appends it
     python3 -c '
 import json, sys
 v = json.loads(sys.stdin.read().strip().splitlines()[-1])
 v["label"], v["round"] = sys.argv[1], int(sys.argv[2])
-print(json.dumps(v))' "$1" "$2" >>"$RESULTS"
+if len(sys.argv) > 4:
+    a, b = (json.load(open(f)) for f in sys.argv[3:5])
+    d = {k: b[k] - a.get(k, 0) for k in b}
+    v["caches"] = d
+    for c in ["frame", "layout"]:
+        h, m = d.get(f"{c}_cache_hits"), d.get(f"{c}_cache_misses")
+        if h is not None and m is not None and h + m > 0:
+            v["caches"][f"{c}_hit_rate"] = h / (h + m)
+print(json.dumps(v))' "$@" >>"$RESULTS"
 }
 
 KEX=(--force-kex curve25519-sha256)
@@ -212,8 +245,19 @@ KEX=(--force-kex curve25519-sha256)
 run_lg() { # label round command...: runs loadgen, records its JSON; a failed run is logged, not fatal
     local label=$1 round=$2
     shift 2
+    local mport=""
+    case "$label" in
+        resume-ssh*) mport=$METRICS_RS ;;
+        candidate*) mport=$METRICS_CAND ;;
+    esac
+    if [ -n "$mport" ]; then scrape "$mport" >"$TMP/m0.json"; fi
     if "$@" >"$TMP/out.json" 2>>"$OUT/loadgen.err"; then
-        record "$label" "$round" <"$TMP/out.json"
+        if [ -n "$mport" ]; then
+            scrape "$mport" >"$TMP/m1.json"
+            record "$label" "$round" "$TMP/m0.json" "$TMP/m1.json" <"$TMP/out.json"
+        else
+            record "$label" "$round" <"$TMP/out.json"
+        fi
     else
         log "$label (round $round): loadgen failed"
         tail -n 5 "$OUT/loadgen.err" >&2
@@ -239,38 +283,42 @@ start_rs
 if [ -n "$CAND" ]; then start_cand; fi
 if [ "$SSHD" = 1 ]; then start_sshd; fi
 for r in $(seq 1 "$ROUNDS"); do
-    log "round $r/$ROUNDS: handshake (concurrency $CONCURRENCY, ${DURATION}s each)"
-    run_lg bare "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_BARE" --server-pid "$BARE_PID" "${KEX[@]}" \
-        --concurrency "$CONCURRENCY" --duration "$DURATION" --json
-    run_lg resume-ssh "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_RS" --server-pid "$RS_PID" "${KEX[@]}" \
-        --concurrency "$CONCURRENCY" --duration "$DURATION" --json
-    if [ -n "$CAND" ]; then
-        run_lg candidate "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_CAND" --server-pid "$CAND_PID" "${KEX[@]}" \
-            --concurrency "$CONCURRENCY" --duration "$DURATION" --json
-    fi
+    for c in $CONCURRENCY; do
+        for w in mixed identical; do
+            log "round $r/$ROUNDS: handshake, $w visitors (concurrency $c, ${DURATION}s each)"
+            WL=(--workload "$w" --seed "$SEED" --resume "$RESUME" --concurrency "$c" --duration "$DURATION" --json)
+            run_lg "bare-$w-c$c" "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_BARE" --server-pid "$BARE_PID" "${KEX[@]}" "${WL[@]}"
+            run_lg "resume-ssh-$w-c$c" "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_RS" --server-pid "$RS_PID" "${KEX[@]}" "${WL[@]}"
+            if [ -n "$CAND" ]; then
+                run_lg "candidate-$w-c$c" "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_CAND" --server-pid "$CAND_PID" "${KEX[@]}" "${WL[@]}"
+            fi
+        done
+    done
     if [ "$SSHD" = 1 ]; then
         run_lg sshd "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_SSHD" --server-pid "$SSHD_PID" "${KEX[@]}" \
-            --user resumebench --until close --concurrency "$CONCURRENCY" --duration "$DURATION" \
+            --user resumebench --until close --concurrency 4 --duration "$DURATION" \
             --json
     fi
     log "round $r/$ROUNDS: latency, one session at a time"
     run_lg bare-c1 "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_BARE" --server-pid "$BARE_PID" "${KEX[@]}" \
-        --concurrency 1 --duration 30 --max-sessions "$LAT_SESSIONS" --json
+        --concurrency 1 --duration 30 --max-sessions "$LAT_SESSIONS" --resume "$RESUME" --json
     run_lg resume-ssh-c1 "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_RS" --server-pid "$RS_PID" "${KEX[@]}" \
-        --concurrency 1 --duration 30 --max-sessions "$LAT_SESSIONS" --json
+        --concurrency 1 --duration 30 --max-sessions "$LAT_SESSIONS" --resume "$RESUME" --json
     if [ -n "$CAND" ]; then
         run_lg candidate-c1 "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_CAND" --server-pid "$CAND_PID" "${KEX[@]}" \
-            --concurrency 1 --duration 30 --max-sessions "$LAT_SESSIONS" --json
+            --concurrency 1 --duration 30 --max-sessions "$LAT_SESSIONS" --resume "$RESUME" --json
     fi
-    run_lg inproc "$r" "$BIN/loadgen" inproc --resume "$RESUME" "${KEX[@]}" --sessions "$LAT_SESSIONS" --json
-    run_lg inproc-default-kex "$r" "$BIN/loadgen" inproc --resume "$RESUME" --sessions "$LAT_SESSIONS" --json
-    log "round $r/$ROUNDS: keys"
-    run_lg resume-ssh-keys "$r" "${LOADGEN[@]}" keys --addr "127.0.0.1:$PORT_RS" --server-pid "$RS_PID" "${KEX[@]}" \
-        --sessions "$KEYS_SESSIONS" --json
-    if [ -n "$CAND" ]; then
-        run_lg candidate-keys "$r" "${LOADGEN[@]}" keys --addr "127.0.0.1:$PORT_CAND" --server-pid "$CAND_PID" "${KEX[@]}" \
-            --sessions "$KEYS_SESSIONS" --json
-    fi
+    run_lg inproc "$r" "$BIN/loadgen" inproc --resume "$RESUME" "${KEX[@]}" --workload identical --sessions "$LAT_SESSIONS" --json
+    run_lg inproc-mixed "$r" "$BIN/loadgen" inproc --resume "$RESUME" "${KEX[@]}" --sessions "$LAT_SESSIONS" --json
+    run_lg inproc-default-kex "$r" "$BIN/loadgen" inproc --resume "$RESUME" --workload identical --sessions "$LAT_SESSIONS" --json
+    for size in 80x24 200x50 200x60; do
+        log "round $r/$ROUNDS: keys at $size"
+        KS=(--cols "${size%x*}" --rows "${size#*x}" --first-keys 2 --resume "$RESUME" --sessions "$KEYS_SESSIONS" --json)
+        run_lg "resume-ssh-keys-$size" "$r" "${LOADGEN[@]}" keys --addr "127.0.0.1:$PORT_RS" --server-pid "$RS_PID" "${KEX[@]}" "${KS[@]}"
+        if [ -n "$CAND" ]; then
+            run_lg "candidate-keys-$size" "$r" "${LOADGEN[@]}" keys --addr "127.0.0.1:$PORT_CAND" --server-pid "$CAND_PID" "${KEX[@]}" "${KS[@]}"
+        fi
+    done
 done
 if [ -n "$SSHD_PID" ]; then stop_pid "$SSHD_PID"; fi
 stop_pid "$BARE_PID"
@@ -286,7 +334,7 @@ idle_run() { # which n hold round
     esac
     sleep 0.5
     run_lg "$1-idle-$2" "$4" "${LOADGEN[@]}" idle --addr "127.0.0.1:$port" --server-pid "$pid" "${KEX[@]}" --sessions "$2" \
-        --hold "$3" --json
+        --workload identical --resume "$RESUME" --hold "$3" --json
     stop_pid "$pid"
 }
 for n in $IDLE_NS; do

@@ -7,6 +7,7 @@
 
 pub mod activation;
 pub mod allocator;
+pub mod blank_frame;
 pub mod budget;
 pub mod commands;
 pub mod config;

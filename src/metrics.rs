@@ -71,6 +71,12 @@ pub struct Metrics {
     pub log_suppressed: Counter,
     /// Log lines dropped because the log's reader was too slow.
     pub log_dropped: Counter,
+    // --- Render caches (tui/frames.rs, tui/layout_cache.rs): how often a frame was copied
+    // rather than drawn, and a layout taken rather than computed.
+    pub frame_cache_hits: Counter,
+    pub frame_cache_misses: Counter,
+    pub layout_cache_hits: Counter,
+    pub layout_cache_misses: Counter,
     registry: Registry,
 }
 
@@ -95,6 +101,10 @@ impl Metrics {
             russh_events: Family::default(),
             log_suppressed: Counter::default(),
             log_dropped: Counter::default(),
+            frame_cache_hits: Counter::default(),
+            frame_cache_misses: Counter::default(),
+            layout_cache_hits: Counter::default(),
+            layout_cache_misses: Counter::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -160,6 +170,30 @@ impl Metrics {
             "Log lines dropped because the log's reader was too slow",
             m.log_dropped.clone(),
         );
+        for (name, help, c) in [
+            (
+                "frame_cache_hits",
+                "Screen updates copied from the per-thread cache of encoded updates",
+                &m.frame_cache_hits,
+            ),
+            (
+                "frame_cache_misses",
+                "Screen updates drawn and encoded (not in the per-thread cache)",
+                &m.frame_cache_misses,
+            ),
+            (
+                "layout_cache_hits",
+                "Layouts (scroll bounds per size) taken from the per-thread cache",
+                &m.layout_cache_hits,
+            ),
+            (
+                "layout_cache_misses",
+                "Layouts computed (not in the per-thread cache)",
+                &m.layout_cache_misses,
+            ),
+        ] {
+            registry.register(name, help, c.clone());
+        }
         Metrics { registry, ..m }
     }
 

@@ -116,11 +116,7 @@ pub fn encode_diff_linked(prev: &Buffer, next: &Buffer, links: &Links, out: &mut
                 if open.take().is_some() {
                     out.extend_from_slice(crate::osc::LINK_CLOSE);
                 }
-                out.extend_from_slice(b"\x1b[");
-                push_num(out, y + 1);
-                out.push(b';');
-                push_num(out, x + 1);
-                out.push(b'H');
+                move_to(out, cursor, x, y);
             }
             let want = Sgr {
                 fg: c.fg,
@@ -159,6 +155,31 @@ pub fn encode_diff_linked(prev: &Buffer, next: &Buffer, links: &Links, out: &mut
     }
 }
 
+/// Moves the cursor from `from` (None: unknown) to column `x`, row `y` (0-based) in the fewest
+/// bytes VT100 allows: forward on the same row (`CSI n C`), carriage return and line feed to
+/// the start of the next row, else an absolute move (`CSI y;x H`). `from` may be one past the
+/// last column (after a cell written there): only the absolute move and CR LF are used then,
+/// and a line feed never leaves the last row, so it cannot scroll.
+pub(crate) fn move_to(out: &mut Vec<u8>, from: Option<(usize, usize)>, x: usize, y: usize) {
+    match from {
+        Some((cx, cy)) if cy == y && cx < x => {
+            out.extend_from_slice(b"\x1b[");
+            if x - cx > 1 {
+                push_num(out, x - cx);
+            }
+            out.push(b'C');
+        }
+        Some((_, cy)) if x == 0 && y == cy + 1 => out.extend_from_slice(b"\r\n"),
+        _ => {
+            out.extend_from_slice(b"\x1b[");
+            push_num(out, y + 1);
+            out.push(b';');
+            push_num(out, x + 1);
+            out.push(b'H');
+        }
+    }
+}
+
 /// Display width of a cell's symbol, with a fast path for ASCII.
 pub fn symbol_width(sym: &str) -> usize {
     match sym.as_bytes() {
@@ -168,7 +189,7 @@ pub fn symbol_width(sym: &str) -> usize {
 }
 
 /// Appends a decimal number.
-fn push_num(out: &mut Vec<u8>, mut n: usize) {
+pub(crate) fn push_num(out: &mut Vec<u8>, mut n: usize) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {
@@ -212,10 +233,10 @@ pub fn encode_row(row: &Buffer, out: &mut Vec<u8>) {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Sgr {
-    fg: Color,
-    bg: Color,
-    modifier: Modifier,
+pub(crate) struct Sgr {
+    pub(crate) fg: Color,
+    pub(crate) bg: Color,
+    pub(crate) modifier: Modifier,
 }
 
 impl Default for Sgr {
@@ -230,7 +251,7 @@ impl Default for Sgr {
 
 impl Sgr {
     /// One SGR sequence that resets, then sets this style.
-    fn write(&self, s: &mut Vec<u8>) {
+    pub(crate) fn write(&self, s: &mut Vec<u8>) {
         s.extend_from_slice(b"\x1b[0");
         const MODS: [(Modifier, &[u8]); 9] = [
             (Modifier::BOLD, b";1"),

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::workload::Workload;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "loadgen",
@@ -31,6 +33,9 @@ pub enum Cmd {
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
 pub enum Until {
+    /// As many bytes have come as resume-ssh's library draws for this visitor's first frame
+    /// (see `expected`): independent of what the frame shows.
+    Frame,
     /// The last screen row shows the marker.
     Marker,
     /// The server closes the channel (exec that prints and exits).
@@ -64,6 +69,9 @@ pub struct SessionArgs {
     pub rows: u16,
     #[arg(long, default_value = "xterm-256color")]
     pub term: String,
+    /// Send NO_COLOR=1 (an env request) before the PTY request.
+    #[arg(long)]
+    pub no_color: bool,
     /// Do not request a PTY.
     #[arg(long)]
     pub no_pty: bool,
@@ -71,8 +79,11 @@ pub struct SessionArgs {
     #[arg(long)]
     pub exec: Option<String>,
     /// When the first frame is complete.
-    #[arg(long, value_enum, default_value_t = Until::Marker)]
+    #[arg(long, value_enum, default_value_t = Until::Frame)]
     pub until: Until,
+    /// The resume the server shows: `--until frame` draws each visitor's first frame from it.
+    #[arg(long, default_value = "resume.toml")]
+    pub resume: PathBuf,
     /// The text the last row shows once the frame is complete.
     #[arg(long, default_value = "quit")]
     pub marker: String,
@@ -82,6 +93,21 @@ pub struct SessionArgs {
     /// Limit for each step of a session (connect, handshake, frame, close), in seconds.
     #[arg(long, default_value_t = 10)]
     pub step_timeout: u64,
+    /// The first frame's length for `--until frame` (set per visitor, not on the command line).
+    #[arg(skip)]
+    pub expect_bytes: Option<usize>,
+}
+
+/// Who the visitors are (handshake and idle).
+#[derive(Args, Debug, Clone)]
+pub struct WorkloadArgs {
+    /// `mixed`: sizes and TERMs from the stated distribution (bench/src/workload.rs);
+    /// `identical`: every visitor has `--cols`, `--rows`, `--term` (and `--no-color`).
+    #[arg(long, value_enum, default_value_t = Workload::Mixed)]
+    pub workload: Workload,
+    /// Seed of the mixed workload's draws: the same seed gives the same visitors.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -105,6 +131,8 @@ pub struct HandshakeArgs {
     #[command(flatten)]
     pub session: SessionArgs,
     #[command(flatten)]
+    pub workload: WorkloadArgs,
+    #[command(flatten)]
     pub out: OutArgs,
     /// Sessions in flight at once.
     #[arg(long, default_value_t = 4)]
@@ -124,6 +152,8 @@ pub struct HandshakeArgs {
 pub struct IdleArgs {
     #[command(flatten)]
     pub session: SessionArgs,
+    #[command(flatten)]
+    pub workload: WorkloadArgs,
     #[command(flatten)]
     pub out: OutArgs,
     /// Sessions to open and hold.
@@ -152,10 +182,18 @@ pub struct KeysArgs {
     /// Sessions (run one after another).
     #[arg(long, default_value_t = 50)]
     pub sessions: usize,
+    /// Keys pressed after the first frame and before the measured ones (not measured), e.g.
+    /// "2" to start on the second tab, whose text scrolls at large sizes.
+    #[arg(long, default_value = "")]
+    pub first_keys: String,
     /// An update is over once no data came for this long (milliseconds); its latency is to the
     /// last byte before the pause.
     #[arg(long, default_value_t = 40)]
     pub quiet_ms: u64,
+    /// A key that brings no byte within this long (milliseconds) changed nothing (e.g. a scroll
+    /// where the text fits): counted as unchanged, with 0 bytes.
+    #[arg(long, default_value_t = 1000)]
+    pub no_update_ms: u64,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -172,6 +210,11 @@ pub struct InprocArgs {
     /// Only offer this key exchange.
     #[arg(long)]
     pub force_kex: Option<String>,
+    /// Who the visitors are (as for `handshake`).
+    #[arg(long, value_enum, default_value_t = Workload::Mixed)]
+    pub workload: Workload,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
     #[command(flatten)]
     pub out: OutArgs,
 }

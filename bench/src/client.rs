@@ -166,6 +166,9 @@ where
         bail!("auth none refused");
     }
     let channel = step(t, "channel open", handle.channel_open_session()).await??;
+    if a.no_color {
+        channel.set_env(false, "NO_COLOR", "1").await?;
+    }
     if !a.no_pty {
         channel
             .request_pty(
@@ -218,8 +221,14 @@ pub async fn open_session(
             Some(ChannelMsg::Data { data }) | Some(ChannelMsg::ExtendedData { data, .. }) => {
                 frame_bytes += data.len();
                 screen.process(&data);
-                if a.until == Until::Marker && last_row_has(&screen, &a.marker) {
-                    break;
+                match a.until {
+                    Until::Marker if last_row_has(&screen, &a.marker) => break,
+                    Until::Frame => match a.expect_bytes {
+                        Some(n) if frame_bytes >= n => break,
+                        Some(_) => {}
+                        None => bail!("--until frame without an expected frame"),
+                    },
+                    _ => {}
                 }
             }
             Some(ChannelMsg::Close) | None => {
@@ -249,7 +258,7 @@ pub async fn open_session(
 
 /// Ends a session the way `a.close` says, bounded in time.
 pub async fn close_session(a: &SessionArgs, mut s: Open) -> anyhow::Result<()> {
-    if a.close == CloseHow::Q && !s.closed && a.until == Until::Marker {
+    if a.close == CloseHow::Q && !s.closed && a.until != Until::Close {
         let _ = s.write.data(&b"q"[..]).await;
         let deadline = tokio::time::Instant::now() + Duration::from_secs(a.step_timeout);
         loop {

@@ -3,6 +3,8 @@
 //! that is the benchmarks' floor. The scripts that run them are next to this crate, in bench/.
 //!
 //! - `cli`: loadgen's command line.
+//! - `workload`: who the visitors are (the mixed distribution, or identical visitors).
+//! - `expected`: each visitor's first frame, from resume-ssh's library.
 //! - `client`: one session (connect, auth, PTY, first frame, close) with bytes counted.
 //! - `modes`: loadgen's modes, one module each.
 //! - `procfs`: a process's CPU and RSS from /proc, loadgen's own CPU and fd limit.
@@ -10,6 +12,8 @@
 
 pub mod cli;
 pub mod client;
+pub mod expected;
 pub mod modes;
 pub mod procfs;
 pub mod stats;
+pub mod workload;

@@ -73,11 +73,14 @@ impl Drop for Bare {
 
 /// Runs loadgen with `args`, expects exit 0, returns its one JSON object.
 fn loadgen(args: &[&str]) -> Value {
-    let out = Command::new(LOADGEN)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let resume = resume_toml();
+    let mut cmd = Command::new(LOADGEN);
+    cmd.args(args);
+    // The modes with a session draw each visitor's expected first frame from the resume.
+    if args.first() != Some(&"inproc") {
+        cmd.arg("--resume").arg(&resume);
+    }
+    let out = cmd.stdin(Stdio::null()).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -100,6 +103,8 @@ fn handshake_against_the_bare_server_reads_its_whole_frame_and_its_cpu() {
     let pid = bare.child.id().to_string();
     let v = loadgen(&[
         "handshake",
+        "--workload",
+        "identical",
         "--addr",
         &bare.addr,
         "--server-pid",
@@ -137,6 +142,8 @@ fn idle_sessions_on_the_bare_server_stay_open_and_silent() {
     let pid = bare.child.id().to_string();
     let v = loadgen(&[
         "idle",
+        "--workload",
+        "identical",
         "--addr",
         &bare.addr,
         "--server-pid",
@@ -169,6 +176,8 @@ fn capture_writes_exactly_the_frame_the_bare_server_sends() {
     let out = Command::new(LOADGEN)
         .args(["capture", "--addr", &bare.addr, "--out"])
         .arg(&file)
+        .arg("--resume")
+        .arg(resume_toml())
         .stdin(Stdio::null())
         .output()
         .unwrap();
@@ -191,6 +200,8 @@ fn inproc_first_frame_is_as_long_as_the_bare_servers() {
     let resume = resume_toml();
     let v = loadgen(&[
         "inproc",
+        "--workload",
+        "identical",
         "--resume",
         resume.to_str().unwrap(),
         "--sessions",
@@ -203,4 +214,37 @@ fn inproc_first_frame_is_as_long_as_the_bare_servers() {
     assert_eq!(v["errors"], 0, "{v}");
     assert_eq!(v["sessions"], 4, "{v}");
     assert_eq!(v["first_frame_bytes"]["median"], bare.frame_bytes, "{v}");
+}
+
+/// The mixed workload against the bare server: every visitor gets the frame drawn for its own
+/// size and terminal, and the session ends on exactly that many bytes.
+#[test]
+fn mixed_visitors_get_frames_of_their_own_sizes() {
+    let bare = Bare::start();
+    let v = loadgen(&[
+        "handshake",
+        "--addr",
+        &bare.addr,
+        "--force-kex",
+        "curve25519-sha256",
+        "--json",
+        "--concurrency",
+        "2",
+        "--duration",
+        "3",
+        "--max-sessions",
+        "30",
+        "--warmup",
+        "0",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(v["workload"], "mixed", "{v}");
+    assert_eq!(v["errors"], 0, "{v}");
+    assert_eq!(v["sessions"], 30, "{v}");
+    let (min, max) = (
+        v["first_frame_bytes"]["min"].as_u64().unwrap(),
+        v["first_frame_bytes"]["max"].as_u64().unwrap(),
+    );
+    assert!(min < max, "one size for all: {v}");
 }

@@ -6,8 +6,8 @@
 
 mod blocks;
 mod breaks;
-pub mod screen;
 mod extra;
+pub mod screen;
 mod wrap;
 
 pub use blocks::{Block, header, section};

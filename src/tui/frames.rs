@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::{Arc, Weak};
 
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Rect;
 
 use super::app::App;
@@ -89,6 +89,16 @@ pub fn store(resume: &Arc<Resume>, key: Key, bytes: &[u8]) {
     });
 }
 
+/// Empties this thread's update cache (benchmarks of the uncached path; the layout and
+/// wrapped-text caches are left as they are).
+pub fn clear() {
+    FRAMES.with(|c| {
+        let (c, total) = &mut *c.borrow_mut();
+        c.clear();
+        *total = 0;
+    });
+}
+
 /// Bytes held by this thread's cache (for tests).
 pub fn cached_bytes() -> usize {
     FRAMES.with(|c| c.borrow().1)
@@ -102,19 +112,46 @@ pub fn with_scratch<R>(rect: Rect, f: impl FnOnce(&mut Buffer, &mut Buffer) -> R
         let mut guard = cell.borrow_mut();
         let (prev, next) = &mut *guard;
         for b in [&mut *prev, &mut *next] {
-            b.resize(rect);
-            b.reset();
+            blank(b, rect);
         }
         let r = f(prev, next);
         for b in [&mut *prev, &mut *next] {
-            if b.content.len() > KEEP_CELLS {
-                *b = Buffer::default();
-            } else if b.content.capacity() > KEEP_CELLS {
-                b.content.shrink_to_fit();
-            }
+            release(b);
         }
         r
     })
+}
+
+/// Runs `f` with one scratch frame (the second of [`with_scratch`]), resized to `rect` and
+/// blank: for a frame drawn on a cleared screen, which needs nothing to compare with.
+pub fn with_next<R>(rect: Rect, f: impl FnOnce(&mut Buffer) -> R) -> R {
+    SCRATCH.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let next = &mut guard.1;
+        blank(next, rect);
+        let r = f(next);
+        release(next);
+        r
+    })
+}
+
+/// Makes `b` a blank frame of `rect`: one pass over the cells (`resize` then `reset` is two).
+fn blank(b: &mut Buffer, rect: Rect) {
+    b.content.clear();
+    b.content.resize(
+        usize::from(rect.width) * usize::from(rect.height),
+        Cell::EMPTY,
+    );
+    b.area = rect;
+}
+
+/// Gives back what a frame above [`KEEP_CELLS`] grew.
+fn release(b: &mut Buffer) {
+    if b.content.len() > KEEP_CELLS {
+        *b = Buffer::default();
+    } else if b.content.capacity() > KEEP_CELLS {
+        b.content.shrink_to_fit();
+    }
 }
 
 /// Cells of scratch capacity this thread holds (for tests).

@@ -8,9 +8,11 @@ pub mod app;
 pub mod frames;
 pub mod input;
 pub mod layout;
+pub mod layout_cache;
 pub mod links;
 pub mod pacing;
 pub mod replies;
+pub mod scroll;
 pub mod search;
 pub mod theme;
 mod update;
@@ -254,9 +256,17 @@ impl Tui {
             Some(_) => From::Uncacheable,
         };
         let key = (self.caps, from, self.app);
+        let metrics = crate::metrics::get();
         match frames::lookup(resume, &key) {
-            Some(bytes) => out.extend_from_slice(&bytes),
+            Some(bytes) => {
+                metrics.frame_cache_hits.inc();
+                out.extend_from_slice(&bytes);
+            }
             None => {
+                metrics.frame_cache_misses.inc();
+                // About what a full frame takes, so the encoder does not grow `out` step by step.
+                let cells = usize::from(self.app.size.cols) * usize::from(self.app.size.rows);
+                out.reserve(cells + 512);
                 let start = out.len();
                 self.render_update(resume, out);
                 // A search's frames are one visitor's: kept, they would only push out the

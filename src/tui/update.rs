@@ -10,7 +10,7 @@ use ratatui::buffer::Buffer;
 use super::app::{App, Effect, Note};
 use super::theme::{Capabilities, Theme};
 use super::view::{self, ViewCtx};
-use super::{Tui, frames, links};
+use super::{Tui, frames, links, scroll};
 use crate::resume::Resume;
 use crate::terminal;
 
@@ -29,22 +29,37 @@ impl Tui {
             }
             _ => Rc::clone(&targets),
         };
-        frames::with_scratch(self.app.size.rect(), |prev, next| {
-            self.draw(&self.app, resume, next);
-            let mut prev_spans = Vec::new();
-            match &self.shown {
-                Some(shown) if shown.app.size == self.app.size => {
+        let rect = self.app.size.rect();
+        match &self.shown {
+            Some(shown) if shown.app.size == self.app.size => {
+                frames::with_scratch(rect, |prev, next| {
+                    self.draw(&self.app, resume, next);
                     self.draw(&shown.app, &shown.resume, prev);
+                    let mut prev_spans = Vec::new();
                     prev_targets.find(prev, &mut prev_spans);
                     if prev_targets != targets {
                         // Another resume's links: redraw every linked cell.
                         prev_spans.iter_mut().for_each(|s| s.target = usize::MAX);
                     }
-                }
-                // A new size (the client's terminal may have reflowed) or the first frame:
-                // clear, then draw everything that is not blank.
-                Some(_) => out.extend_from_slice(terminal::CLEAR),
-                None => {
+                    let mut next_spans = Vec::new();
+                    targets.find(next, &mut next_spans);
+                    let links = terminal::Links {
+                        prev: &prev_spans,
+                        next: &next_spans,
+                        uris: &targets.uris,
+                    };
+                    match scroll::shift(&shown.app, &self.app, self.caps) {
+                        Some(shift) => {
+                            scroll::encode(prev, next, shift, &links, out);
+                        }
+                        None => terminal::encode_diff_linked(prev, next, &links, out),
+                    }
+                })
+            }
+            // A new size (the client's terminal may have reflowed) or the first frame: clear,
+            // then draw everything that is not blank.
+            shown => {
+                if shown.is_none() {
                     out.extend_from_slice(terminal::ENTER);
                     if self.caps.osc {
                         let b = &resume.basics;
@@ -52,18 +67,32 @@ impl Tui {
                         crate::osc::set_title(out, &format!("{} {dash} {}", b.name, b.label));
                         out.extend_from_slice(crate::osc::QUERY_BACKGROUND);
                     }
-                    out.extend_from_slice(terminal::CLEAR);
                 }
+                out.extend_from_slice(terminal::CLEAR);
+                if !self.caps.osc {
+                    // No links on this terminal: drawn without a blank frame to compare with.
+                    return frames::with_next(rect, |next| {
+                        self.draw(&self.app, resume, next);
+                        crate::blank_frame::encode_over_blank(next, out);
+                    });
+                }
+                frames::with_scratch(rect, |blank, next| {
+                    self.draw(&self.app, resume, next);
+                    let mut next_spans = Vec::new();
+                    targets.find(next, &mut next_spans);
+                    if next_spans.is_empty() {
+                        crate::blank_frame::encode_over_blank(next, out);
+                    } else {
+                        let links = terminal::Links {
+                            prev: &[],
+                            next: &next_spans,
+                            uris: &targets.uris,
+                        };
+                        terminal::encode_diff_linked(blank, next, &links, out);
+                    }
+                });
             }
-            let mut next_spans = Vec::new();
-            targets.find(next, &mut next_spans);
-            let links = terminal::Links {
-                prev: &prev_spans,
-                next: &next_spans,
-                uris: &targets.uris,
-            };
-            terminal::encode_diff_linked(prev, next, &links, out);
-        });
+        }
     }
 
     fn draw(&self, app: &App, resume: &Arc<Resume>, buf: &mut Buffer) {

@@ -106,7 +106,8 @@ pub fn osc8(t: &Tok) -> Option<&str> {
 /// Whether a CSI moves the cursor or rewrites the screen (anything a link must not span).
 pub fn moves(t: &Tok) -> bool {
     matches!(t, Tok::Csi { private: None, fin, .. }
-        if matches!(fin, b'A'..=b'H' | b'J' | b'K' | b'd' | b'f' | b'S' | b'T'))
+        if matches!(fin, b'A'..=b'H' | b'J' | b'K' | b'd' | b'f' | b'S' | b'T' | b'r'))
+        || matches!(t, Tok::Other(b) if matches!(b.as_slice(), [b'\r'] | [b'\n'] | [0x1b, b'M']))
 }
 
 /// Checks one update: links are opened and closed in pairs, only with `uris`, never open across
@@ -200,6 +201,13 @@ impl LinkScreen {
                     self.y = p.next().unwrap_or(1).max(1) - 1;
                     self.x = p.next().unwrap_or(1).max(1) - 1;
                 }
+                Tok::Csi {
+                    private: None,
+                    params,
+                    fin: b'C',
+                } => self.x += params.parse::<usize>().unwrap_or(1).max(1),
+                Tok::Other(b) if b.as_slice() == b"\r" => self.x = 0,
+                Tok::Other(b) if b.as_slice() == b"\n" => self.y += 1,
                 Tok::Csi {
                     private: None,
                     params,

@@ -2,10 +2,12 @@
 //! algorithms, Ed25519 host key, anonymous auth, nodelay, window and buffer sizes), and nothing
 //! else: no admission control, no per-connection bookkeeping, no logging, no TUI.
 //!
-//! On a shell request after a PTY request it sends one fixed frame: resume-ssh's exact first
-//! 100×30 frame for an xterm-256color client (rendered once at start through the library, or read
-//! from `--frame FILE`), so both servers put the same bytes on the wire. Any `q` from the client
-//! closes the channel. It stops by itself after `--max-seconds`, or on SIGINT/SIGTERM.
+//! On a shell request after a PTY request it sends resume-ssh's exact first frame for that
+//! client's size, TERM and NO_COLOR, rendered through the library before the server starts for
+//! every visitor of the mixed workload (bench/src/workload.rs) and for 100×30 xterm-256color
+//! (a visitor outside those is drawn when it comes), or the bytes of `--frame FILE` for
+//! everyone. So both servers put the same bytes on the wire, and the floor draws nothing per
+//! visitor. Any `q` from the client closes the channel. It stops by itself after `--max-seconds`, or on SIGINT/SIGTERM.
 //!
 //! ```text
 //! cargo build --release        # at the workspace root: builds this too (bench/ is a default member)
@@ -19,11 +21,9 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::Parser;
-use resume_ssh::content::SectionId;
-use resume_ssh::resume::Resume;
 use resume_ssh::terminal::Size;
-use resume_ssh::tui::Tui;
-use resume_ssh::tui::theme::ClientEnv;
+use resume_ssh_bench::expected::Frames;
+use resume_ssh_bench::workload::Workload;
 use russh::server::{Auth, Handler, Msg, Session};
 use russh::{Channel, ChannelId, Pty};
 
@@ -41,30 +41,28 @@ struct Args {
     /// Render resume-ssh's first 100×30 frame of this resume.
     #[arg(long, default_value = "resume.toml")]
     resume: PathBuf,
-    /// Send the bytes of this file instead (e.g. captured with `loadgen capture`).
+    /// Send the bytes of this file instead, to everyone (e.g. captured with `loadgen capture`).
     #[arg(long)]
     frame: Option<PathBuf>,
+    /// Which visitors' frames to draw before starting (`identical`: only 100×30 xterm-256color).
+    #[arg(long, value_enum, default_value_t = Workload::Mixed)]
+    workload: Workload,
     /// Stop after this many seconds.
     #[arg(long, default_value_t = 3600)]
     max_seconds: u64,
 }
 
-/// resume-ssh's first frame for a 100×30 xterm-256color client with no env requests.
-fn first_frame(resume: Resume) -> Vec<u8> {
-    let caps = ClientEnv {
-        term: Some("xterm-256color".into()),
-        ..ClientEnv::default()
-    }
-    .capabilities();
-    let mut tui = Tui::new(SectionId::About, Size::new(100, 30), caps);
-    let mut out = Vec::new();
-    tui.frame(&Arc::new(resume), &mut out);
-    out
+/// What the server sends as the first frame.
+enum FrameSource {
+    Fixed(Arc<Vec<u8>>),
+    Drawn(Frames),
 }
 
 struct Bare {
-    frame: Arc<Vec<u8>>,
-    pty: bool,
+    frames: Arc<FrameSource>,
+    /// (cols, rows, TERM) from the PTY request.
+    pty: Option<(u16, u16, String)>,
+    no_color: bool,
 }
 
 impl Handler for Bare {
@@ -88,15 +86,29 @@ impl Handler for Bare {
     async fn pty_request(
         &mut self,
         channel: ChannelId,
-        _term: &str,
-        _cols: u32,
-        _rows: u32,
+        term: &str,
+        cols: u32,
+        rows: u32,
         _pw: u32,
         _ph: u32,
         _modes: &[(Pty, u32)],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        self.pty = true;
+        let size = Size::clamped(cols, rows);
+        self.pty = Some((size.cols, size.rows, term.to_owned()));
+        session.channel_success(channel)
+    }
+
+    async fn env_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
+        _value: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if name == "NO_COLOR" {
+            self.no_color = true;
+        }
         session.channel_success(channel)
     }
 
@@ -106,8 +118,12 @@ impl Handler for Bare {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         session.channel_success(channel)?;
-        if self.pty {
-            session.data(channel, self.frame.as_ref().clone())?;
+        if let Some((cols, rows, term)) = &self.pty {
+            let frame = match &*self.frames {
+                FrameSource::Fixed(f) => Arc::clone(f),
+                FrameSource::Drawn(d) => d.get(*cols, *rows, term, self.no_color),
+            };
+            session.data(channel, frame.as_ref().clone())?;
         }
         Ok(())
     }
@@ -129,11 +145,22 @@ impl Handler for Bare {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let frame = match &args.frame {
-        Some(p) => std::fs::read(p).with_context(|| format!("read {}", p.display()))?,
-        None => first_frame(Resume::load(&args.resume)?),
+    let frames = match &args.frame {
+        Some(p) => FrameSource::Fixed(Arc::new(
+            std::fs::read(p).with_context(|| format!("read {}", p.display()))?,
+        )),
+        None => FrameSource::Drawn(Frames::load(
+            &args.resume,
+            args.workload,
+            (100, 30, "xterm-256color", false),
+        )?),
     };
-    let frame = Arc::new(frame);
+    // What the 100×30 xterm-256color visitor gets (printed for scripts and tests).
+    let frame = match &frames {
+        FrameSource::Fixed(f) => Arc::clone(f),
+        FrameSource::Drawn(d) => d.get(100, 30, "xterm-256color", false),
+    };
+    let frames = Arc::new(frames);
     let (key, _) = resume_ssh::hostkey::load_or_create(&args.host_key)?;
     let config = Arc::new(resume_ssh::server::ssh_config(key));
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -170,7 +197,7 @@ fn main() -> anyhow::Result<()> {
                     };
                     let _ = stream.set_nodelay(true);
                     let config = Arc::clone(&config);
-                    let handler = Bare { frame: Arc::clone(&frame), pty: false };
+                    let handler = Bare { frames: Arc::clone(&frames), pty: None, no_color: false };
                     tokio::spawn(async move {
                         if let Ok(session) = russh::server::run_stream(config, stream, handler).await {
                             let _ = session.await;

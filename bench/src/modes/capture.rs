@@ -10,7 +10,7 @@ use crate::cli::{CaptureArgs, Until};
 use crate::client::{Counted, Wire, client_config, last_row_has, nz, start_session, step};
 
 pub async fn capture(args: CaptureArgs) -> anyhow::Result<()> {
-    let a = args.session;
+    let a = crate::expected::Plan::new(&args.session, None)?.session(0);
     let cfg = client_config(a.force_kex.as_deref())?;
     let global = Arc::new(Wire::default());
     let t = a.step_timeout;
@@ -29,7 +29,12 @@ pub async fn capture(args: CaptureArgs) -> anyhow::Result<()> {
             Some(ChannelMsg::Data { data }) | Some(ChannelMsg::ExtendedData { data, .. }) => {
                 bytes.extend_from_slice(&data);
                 screen.process(&data);
-                if a.until == Until::Marker && last_row_has(&screen, &a.marker) {
+                let done = match a.until {
+                    Until::Marker => last_row_has(&screen, &a.marker),
+                    Until::Frame => a.expect_bytes.is_some_and(|n| bytes.len() >= n),
+                    Until::Close => false,
+                };
+                if done {
                     break;
                 }
             }

@@ -3,7 +3,7 @@
 //! sessions/s, connect→frame latency, first-frame bytes, and the server's CPU per session.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -12,6 +12,7 @@ use serde_json::json;
 
 use crate::cli::{HandshakeArgs, SessionArgs};
 use crate::client::{Wire, client_config, close_session, open_session};
+use crate::expected::Plan;
 use crate::procfs::{clk_tck, proc_cpu_ms, self_cpu_ms};
 use crate::stats::{emit, lat_json};
 
@@ -42,11 +43,15 @@ async fn run_one(
 
 pub async fn handshake(args: HandshakeArgs) -> anyhow::Result<()> {
     let a = Arc::new(args.session.clone());
+    let plan = Arc::new(Plan::new(&args.session, Some(&args.workload))?);
     let cfg = client_config(a.force_kex.as_deref())?;
     let global = Arc::new(Wire::default());
+    // Visitor numbers: warm-up sessions take the first ones, measured sessions the rest.
+    let next = Arc::new(AtomicU64::new(0));
     // Warm-up: fills caches, the server's thread-locals and allocator pools.
     for _ in 0..args.warmup {
-        run_one(&a, &cfg, &global)
+        let s = plan.session(next.fetch_add(1, Ordering::SeqCst));
+        run_one(&s, &cfg, &global)
             .await
             .context("warm-up session")?;
     }
@@ -60,8 +65,9 @@ pub async fn handshake(args: HandshakeArgs) -> anyhow::Result<()> {
     let tally = Arc::new(std::sync::Mutex::new(Tally::default()));
     let mut workers = Vec::new();
     for _ in 0..args.concurrency.max(1) {
-        let (a, cfg, global, remaining, tally) = (
-            Arc::clone(&a),
+        let (plan, next, cfg, global, remaining, tally) = (
+            Arc::clone(&plan),
+            Arc::clone(&next),
             Arc::clone(&cfg),
             Arc::clone(&global),
             Arc::clone(&remaining),
@@ -73,7 +79,8 @@ pub async fn handshake(args: HandshakeArgs) -> anyhow::Result<()> {
                     .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
                     .is_ok()
             {
-                let r = run_one(&a, &cfg, &global).await;
+                let s = plan.session(next.fetch_add(1, Ordering::SeqCst));
+                let r = run_one(&s, &cfg, &global).await;
                 let mut t = tally.lock().unwrap_or_else(|p| p.into_inner());
                 match r {
                     Ok((lat, bytes, wire)) => {
@@ -116,6 +123,8 @@ pub async fn handshake(args: HandshakeArgs) -> anyhow::Result<()> {
     let v = json!({
         "mode": "handshake",
         "label": args.out.label,
+        "workload": plan.workload().label(),
+        "seed": args.workload.seed,
         "addr": a.addr.to_string(),
         "force_kex": a.force_kex,
         "concurrency": args.concurrency,

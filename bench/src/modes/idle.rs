@@ -11,11 +11,13 @@ use tokio::sync::{Semaphore, watch};
 
 use crate::cli::IdleArgs;
 use crate::client::{Wire, client_config, open_session};
+use crate::expected::Plan;
 use crate::procfs::{proc_cpu_ms, proc_rss_kib, self_cpu_ms};
 use crate::stats::emit;
 
 pub async fn idle(args: IdleArgs) -> anyhow::Result<()> {
     let a = Arc::new(args.session.clone());
+    let plan = Arc::new(Plan::new(&args.session, Some(&args.workload))?);
     let cfg = client_config(a.force_kex.as_deref())?;
     let global = Arc::new(Wire::default());
     let pid = args.out.server_pid;
@@ -27,9 +29,9 @@ pub async fn idle(args: IdleArgs) -> anyhow::Result<()> {
     let hold_data = Arc::new(AtomicU64::new(0));
     let ramp_started = Instant::now();
     let mut tasks = Vec::with_capacity(n);
-    for _ in 0..n {
+    for i in 0..n {
         let (a, cfg, global, ramp, ready_tx, hold_data) = (
-            Arc::clone(&a),
+            plan.session(i as u64),
             Arc::clone(&cfg),
             Arc::clone(&global),
             Arc::clone(&ramp),
@@ -129,6 +131,8 @@ pub async fn idle(args: IdleArgs) -> anyhow::Result<()> {
     let v = json!({
         "mode": "idle",
         "label": args.out.label,
+        "workload": plan.workload().label(),
+        "seed": args.workload.seed,
         "addr": a.addr.to_string(),
         "sessions_requested": n,
         "sessions_open": ok,

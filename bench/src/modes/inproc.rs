@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::cli::{CloseHow, HandshakeArgs, InprocArgs, OutArgs, SessionArgs, Until};
+use crate::cli::{CloseHow, HandshakeArgs, InprocArgs, OutArgs, SessionArgs, Until, WorkloadArgs};
 use crate::modes::handshake::handshake;
 
 pub async fn inproc(args: InprocArgs) -> anyhow::Result<()> {
@@ -42,12 +42,19 @@ pub async fn inproc(args: InprocArgs) -> anyhow::Result<()> {
             cols: 100,
             rows: 30,
             term: "xterm-256color".into(),
+            no_color: false,
             no_pty: false,
             exec: None,
-            until: Until::Marker,
+            until: Until::Frame,
+            resume: args.resume.clone(),
             marker: "quit".into(),
             close: CloseHow::Q,
             step_timeout: 10,
+            expect_bytes: None,
+        },
+        workload: WorkloadArgs {
+            workload: args.workload,
+            seed: args.seed,
         },
         out: OutArgs {
             server_pid: None,

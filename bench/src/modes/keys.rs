@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::cli::KeysArgs;
 use crate::client::{Open, Wire, client_config, close_session, open_session};
+use crate::expected::Plan;
 use crate::procfs::proc_cpu_ms;
 use crate::stats::{emit, lat_json};
 
@@ -61,7 +62,7 @@ async fn press(
 }
 
 pub async fn keys(args: KeysArgs) -> anyhow::Result<()> {
-    let a = args.session.clone();
+    let a = Plan::new(&args.session, None)?.session(0);
     let cfg = client_config(a.force_kex.as_deref())?;
     let global = Arc::new(Wire::default());
     let steps: [(&str, &[u8]); 4] = [
@@ -78,7 +79,7 @@ pub async fn keys(args: KeysArgs) -> anyhow::Result<()> {
     let mut errors = 0usize;
     let mut first_errors = Vec::new();
     let quiet = Duration::from_millis(args.quiet_ms);
-    let limit = Duration::from_secs(a.step_timeout);
+    let limit = Duration::from_millis(args.no_update_ms);
     let cpu0 = args.out.server_pid.and_then(proc_cpu_ms);
     for _ in 0..args.sessions {
         let r: anyhow::Result<()> = async {
@@ -86,6 +87,9 @@ pub async fn keys(args: KeysArgs) -> anyhow::Result<()> {
             first.push(s.frame_bytes);
             // Anything else the server sends at start (none expected) is not an update.
             let _ = press(&mut s, b"", quiet, quiet).await;
+            if !args.first_keys.is_empty() {
+                press(&mut s, args.first_keys.as_bytes(), quiet, limit).await?;
+            }
             for (i, (_, key)) in steps.iter().enumerate() {
                 let rx0 = s.wire.rx.load(Ordering::SeqCst);
                 let u = press(&mut s, key, quiet, limit).await?;
@@ -129,6 +133,9 @@ pub async fn keys(args: KeysArgs) -> anyhow::Result<()> {
         "label": args.out.label,
         "addr": a.addr.to_string(),
         "sessions": args.sessions,
+        "cols": a.cols,
+        "rows": a.rows,
+        "first_keys": args.first_keys,
         "errors": errors,
         "first_errors": first_errors,
         "first_frame_bytes_median": first.get(first.len() / 2),

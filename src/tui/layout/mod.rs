@@ -11,9 +11,8 @@
 mod tabs;
 
 use ratatui::layout::Rect;
-use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use unicode_width::UnicodeWidthStr;
 
@@ -199,46 +198,31 @@ pub struct Geometry {
     pub max_scroll: [u16; SectionId::ALL.len()],
 }
 
-/// Geometry per (resume, size, unicode), shared by the sessions on this thread.
-type GeometryCache = Vec<(Weak<Resume>, Size, bool, Geometry)>;
-
-thread_local! {
-    static GEOMETRY: RefCell<GeometryCache> = const { RefCell::new(Vec::new()) };
-}
-
-/// Computes [`Geometry`] (wraps every section once), or takes it from the per-thread cache.
+/// Computes [`Geometry`] (the line count of every section), or takes it from the per-thread
+/// caches of [`super::layout_cache`].
 pub fn geometry(size: Size, resume: &Arc<Resume>, unicode: bool) -> Geometry {
-    let key = Arc::as_ptr(resume);
-    let hit = GEOMETRY.with(|c| {
-        c.borrow()
-            .iter()
-            .find(|(r, s, u, _)| r.as_ptr() == key && *s == size && *u == unicode)
-            .map(|e| e.3)
-    });
-    if let Some(g) = hit {
-        return g;
-    }
-    let body_height = body_height(size, resume);
-    let mut max_scroll = [0; SectionId::ALL.len()];
-    if !too_small(size) {
-        for id in SectionId::ALL {
-            let total = body_lines(size, resume, unicode, id).len();
-            max_scroll[id.index()] =
-                u16::try_from(total.saturating_sub(usize::from(body_height))).unwrap_or(u16::MAX);
+    let (body_height, max_scroll) = super::layout_cache::geometry(size, resume, unicode, || {
+        let body_height = body_height(size, resume);
+        let mut max_scroll = [0; SectionId::ALL.len()];
+        if !too_small(size) {
+            // Keyed by everything the rows depend on (width, measure, rail, tagline), not the
+            // width alone: two sizes of one width can differ in the rail or the tagline.
+            let width = frame(size, resume, unicode);
+            for id in SectionId::ALL {
+                let total = super::layout_cache::line_count(width, resume, unicode, id, || {
+                    body_lines(size, resume, unicode, id).len()
+                });
+                max_scroll[id.index()] =
+                    u16::try_from(total.saturating_sub(usize::from(body_height)))
+                        .unwrap_or(u16::MAX);
+            }
         }
-    }
-    let g = Geometry {
+        (body_height, max_scroll)
+    });
+    Geometry {
         body_height,
         max_scroll,
-    };
-    GEOMETRY.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= wrapped::WRAP_CACHE_ENTRIES {
-            c.remove(0);
-        }
-        c.push((Arc::downgrade(resume), size, unicode, g));
-    });
-    g
+    }
 }
 
 /// The largest useful scroll offset of a tab at this size.

@@ -4,10 +4,7 @@ use super::*;
 use crate::content::screen::Role;
 
 fn lines(texts: &[&str]) -> Vec<Line> {
-    texts
-        .iter()
-        .map(|t| Line::of(Role::Text, t))
-        .collect()
+    texts.iter().map(|t| Line::of(Role::Text, t)).collect()
 }
 
 fn find(texts: &[&str], q: &str) -> Vec<(u32, u32, u32, u32)> {

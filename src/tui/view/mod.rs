@@ -8,9 +8,9 @@ mod body;
 mod footer;
 mod header;
 mod help;
-mod rail;
 mod note;
 pub mod qr;
+mod rail;
 mod tabs;
 mod widgets;
 

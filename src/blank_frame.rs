@@ -1,0 +1,62 @@
+//! A whole frame drawn on a cleared screen (first frames, new sizes): the bytes of
+//! [`crate::terminal::encode_diff`] from a blank buffer, without a blank buffer to fill and
+//! compare cell by cell.
+
+use ratatui::buffer::{Buffer, CellDiffOption};
+use ratatui::style::Color;
+
+use crate::terminal::{Sgr, move_to, symbol_width};
+
+/// Whether a cell with this symbol looks like a cleared one (a space in the default colours,
+/// no attributes).
+#[inline]
+fn is_blank(c: &ratatui::buffer::Cell, sym: &str) -> bool {
+    sym == " " && c.fg == Color::Reset && c.bg == Color::Reset && c.modifier.is_empty()
+}
+
+/// The bytes that draw `next` on a cleared screen: the same as [`encode_diff`] from a blank
+/// buffer (the same cells, moves and attributes), without a second buffer to fill and compare.
+/// First frames and new sizes take this path.
+pub fn encode_over_blank(next: &Buffer, out: &mut Vec<u8>) {
+    let width = usize::from(next.area.width);
+    if width == 0 {
+        return;
+    }
+    let mut cursor: Option<(usize, usize)> = None;
+    let mut style = Sgr::default();
+    let mut to_skip = 0usize;
+    for (i, c) in next.content.iter().enumerate() {
+        let sym = c.symbol();
+        let bytes = sym.as_bytes();
+        let ascii = bytes.len() == 1 && bytes[0].is_ascii();
+        let w = if ascii { 1 } else { symbol_width(sym) };
+        // As in `encode_diff`: the cell after a wide one is not drawn, and sets the next skip.
+        let covered = to_skip > 0;
+        to_skip = w.saturating_sub(1);
+        if covered || is_blank(c, sym) || matches!(c.diff_option, CellDiffOption::Skip) {
+            continue;
+        }
+        let (x, y) = (i % width, i / width);
+        if cursor != Some((x, y)) {
+            move_to(out, cursor, x, y);
+        }
+        let want = Sgr {
+            fg: c.fg,
+            bg: c.bg,
+            modifier: c.modifier,
+        };
+        if want != style {
+            want.write(out);
+            style = want;
+        }
+        if ascii {
+            out.push(bytes[0]);
+        } else {
+            out.extend_from_slice(bytes);
+        }
+        cursor = Some((x + w.max(1), y));
+    }
+    if style != Sgr::default() {
+        out.extend_from_slice(b"\x1b[0m");
+    }
+}
