@@ -33,10 +33,13 @@ const DEPTHS: [(&str, ColorDepth); 5] = [
 ];
 
 fn caps(depth: ColorDepth) -> Capabilities {
+    // `dumb` gets ASCII and no OSC strings (so no links), as ClientEnv gives it; the others are
+    // an xterm's (links, title) at that colour depth.
+    let dumb = matches!(depth, ColorDepth::None { attributes: false });
     Capabilities {
         depth,
-        // `dumb` gets ASCII, as ClientEnv gives it.
-        unicode: !matches!(depth, ColorDepth::None { attributes: false }),
+        unicode: !dumb,
+        osc: !dumb,
     }
 }
 
