@@ -1,0 +1,169 @@
+//! Unit tests of the TUI's frames, caches and updates.
+
+use super::*;
+use crate::tui::theme::ClientEnv;
+
+fn first_frame(env: ClientEnv) -> String {
+    let resume = Arc::new(
+        Resume::parse(include_str!("../../resume.toml"), std::path::Path::new("r")).unwrap(),
+    );
+    let mut tui = Tui::new(SectionId::Skills, Size::new(100, 30), env.capabilities());
+    let mut out = Vec::new();
+    tui.frame(&resume, &mut out);
+    // Include a light-theme frame and the help overlay too.
+    tui.input(b"t?", &resume);
+    tui.frame(&resume, &mut out);
+    String::from_utf8(out).unwrap()
+}
+
+fn env(term: &str) -> ClientEnv {
+    ClientEnv {
+        term: Some(term.into()),
+        ..ClientEnv::default()
+    }
+}
+
+/// SGR parameters used in the output (each `ESC [ ... m`).
+fn sgr_params(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("\x1b[") {
+        rest = &rest[i + 2..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .unwrap_or(rest.len());
+        if rest[end..].starts_with('m') {
+            out.push(rest[..end].to_owned());
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+#[test]
+fn a_flood_of_sizes_is_laid_out_once_at_the_latest_size() {
+    let resume = Arc::new(
+        Resume::parse(include_str!("../../resume.toml"), std::path::Path::new("r")).unwrap(),
+    );
+    let mut tui = Tui::new(
+        SectionId::Experience,
+        Size::new(100, 30),
+        Capabilities::default(),
+    );
+    let mut out = Vec::new();
+    tui.frame(&resume, &mut out);
+    let t0 = Instant::now();
+    assert_eq!(tui.resize(Size::new(90, 28), t0), Redraw::Now);
+    assert_eq!(tui.resize(Size::new(91, 28), t0), Redraw::AskTerminal);
+    for cols in 40..200 {
+        assert_eq!(tui.resize(Size::new(cols, 30), t0), Redraw::Later);
+    }
+    assert_eq!(
+        tui.app().size,
+        Size::new(100, 30),
+        "laid out before a frame"
+    );
+    assert!(tui.dirty(&resume));
+    out.clear();
+    tui.frame(&resume, &mut out);
+    assert_eq!(tui.app().size, Size::new(199, 30));
+    let inner = out.strip_prefix(terminal::SYNC_BEGIN).unwrap_or_default();
+    assert!(inner.starts_with(terminal::CLEAR), "a full redraw");
+    assert!(out.ends_with(terminal::SYNC_END));
+    assert!(!tui.dirty(&resume));
+}
+
+#[test]
+fn search_frames_stay_out_of_the_shared_cache() {
+    let resume = Arc::new(
+        Resume::parse(include_str!("../../resume.toml"), std::path::Path::new("r")).unwrap(),
+    );
+    let mut tui = Tui::new(
+        SectionId::About,
+        Size::new(100, 30),
+        Capabilities::default(),
+    );
+    let mut out = Vec::new();
+    tui.frame(&resume, &mut out);
+    let shared = frames::cached_bytes();
+    assert!(shared > 0, "the first frame is shared");
+    for keys in [&b"/kafka"[..], b"\r", b"n", b"\x1b"] {
+        tui.input(keys, &resume);
+        tui.flush_input(&resume);
+        out.clear();
+        tui.frame(&resume, &mut out);
+        assert!(!out.is_empty());
+        assert_eq!(frames::cached_bytes(), shared, "after {keys:?}");
+    }
+    assert_eq!(tui.app().search.mode, search::Mode::Closed);
+    // Searching moved to Case Studies; a tab switch with the search closed is shared again.
+    tui.input(b"l", &resume);
+    tui.frame(&resume, &mut out);
+    assert!(frames::cached_bytes() > shared);
+}
+
+#[test]
+fn truecolor_uses_rgb() {
+    let mut e = env("xterm-256color");
+    e.colorterm = Some("truecolor".into());
+    let s = first_frame(e);
+    assert!(s.contains("38;2;"), "no RGB colour in truecolor mode");
+    assert!(!s.contains("38;5;"));
+}
+
+#[test]
+fn ansi256_uses_indexed_only() {
+    let s = first_frame(env("xterm-256color"));
+    assert!(s.contains("38;5;"));
+    assert!(
+        !s.contains("38;2;") && !s.contains("48;2;"),
+        "RGB in 256 mode"
+    );
+}
+
+#[test]
+fn ansi16_uses_basic_colours_only() {
+    let s = first_frame(env("xterm"));
+    assert!(!s.contains("38;5;") && !s.contains("38;2;") && !s.contains("48;5;"));
+    let params = sgr_params(&s);
+    assert!(params.iter().any(|p| {
+        p.split(';')
+            .any(|n| matches!(n.parse::<u8>(), Ok(30..=37 | 90..=97)))
+    }));
+}
+
+#[test]
+fn monochrome_terminals_get_no_colour() {
+    for e in [env("vt100"), {
+        let mut e = env("xterm-256color");
+        e.no_color = true;
+        e
+    }] {
+        let s = first_frame(e);
+        for p in sgr_params(&s) {
+            for n in p.split(';').filter(|n| !n.is_empty()) {
+                let n: u8 = n.parse().unwrap();
+                assert!(
+                    matches!(n, 0 | 1 | 4 | 7),
+                    "colour or odd attribute {n} in {p}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn dumb_gets_no_sgr_at_all() {
+    let s = first_frame(env("dumb"));
+    assert!(sgr_params(&s).is_empty(), "{:?}", sgr_params(&s));
+    // And ASCII only: no box drawing.
+    assert!(!s.contains('─') && !s.contains('│') && !s.contains('•'));
+}
+
+#[test]
+fn non_utf8_locale_gets_ascii() {
+    let mut e = env("xterm-256color");
+    e.lang = Some("en_US.ISO-8859-1".into());
+    let s = first_frame(e);
+    assert!(!s.contains('─') && !s.contains('╭') && !s.contains('•'));
+}
