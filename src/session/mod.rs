@@ -2,10 +2,11 @@
 //! the bridge from channel data to the TUI and from the TUI back to the channel. What an exec
 //! command prints is [`exec`]'s; which env requests are kept is [`env`]'s; starting and pumping
 //! a channel's output, and the TUI side of data, resizes and EOF, is `output`'s; `pdf_exec` sends
-//! the cached PDF. Every request spends from the connection's [`crate::budget`] (`refuse`);
-//! refused ones are logged only while its log budget lasts, and a client over a budget is
-//! disconnected with the reason. This file is the russh `Handler` impl itself: one trait impl,
-//! each method a few lines that hand on to those modules.
+//! the cached PDF; `channels` opens session channels within the limits. Every request spends
+//! from the connection's [`crate::budget`] (`refuse`); refused ones are logged only while its log
+//! budget lasts, and a client over a budget is disconnected with the reason. This file is the
+//! russh `Handler` impl itself: one trait impl, each method a few lines that hand on to those
+//! modules.
 //!
 //! Everything here runs inside russh's session loop, so output goes through `Session::data`
 //! (never an awaited `Handle`, which could deadlock). Output is flow-controlled: while the
@@ -15,6 +16,7 @@
 use std::sync::Arc;
 
 mod auth;
+mod channels;
 pub mod env;
 mod error;
 pub mod exec;
@@ -34,7 +36,6 @@ use crate::conn::ConnCtl;
 use crate::sanitize;
 use crate::shared::Shared;
 use crate::terminal::Size;
-use crate::tui::theme::ClientEnv;
 
 /// Asks the client's terminal for a status report. The answer arrives as input, which lets the
 /// handler resolve a lone ESC (Esc key vs. a split sequence) and pick up a reloaded resume
@@ -116,42 +117,7 @@ impl Handler for Conn {
         reply: russh::server::ChannelOpenHandle,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let id = channel.id();
-        // Never keep the Channel: unread, its queue would stall the connection.
-        drop(channel);
-        if self.spend_request(session) {
-            reply
-                .reject(russh::ChannelOpenFailure::ResourceShortage)
-                .await;
-            return Ok(());
-        }
-        let open = self
-            .channels
-            .iter()
-            .filter(|c| !matches!(c.mode, Mode::Done))
-            .count();
-        if open >= self.shared.limits.max_channels
-            || self.opened >= 4 * self.shared.limits.max_channels
-        {
-            self.refuse(Refused::Channel, session, || {
-                tracing::info!("refused a session channel: too many")
-            });
-            reply
-                .reject(russh::ChannelOpenFailure::ResourceShortage)
-                .await;
-            return Ok(());
-        }
-        self.channels.retain(|c| !matches!(c.mode, Mode::Done));
-        self.opened += 1;
-        self.channels.push(Chan {
-            id,
-            pty: None,
-            env: ClientEnv::default(),
-            env_count: 0,
-            mode: Mode::Setup,
-        });
-        reply.accept().await;
-        Ok(())
+        self.open_session(channel, reply, session).await
     }
 
     async fn pty_request(

@@ -1,0 +1,56 @@
+//! A session channel opened: accepted while the connection's channel limits allow, refused
+//! (with the reason counted against the connection's budget) when they do not.
+
+use russh::Channel;
+use russh::server::{Msg, Session};
+
+use super::output::{Chan, Mode};
+use super::{Conn, SessionError};
+use crate::budget::Refused;
+use crate::tui::theme::ClientEnv;
+
+impl Conn {
+    pub(super) async fn open_session(
+        &mut self,
+        channel: Channel<Msg>,
+        reply: russh::server::ChannelOpenHandle,
+        session: &mut Session,
+    ) -> Result<(), SessionError> {
+        let id = channel.id();
+        // Never keep the Channel: unread, its queue would stall the connection.
+        drop(channel);
+        if self.spend_request(session) {
+            reply
+                .reject(russh::ChannelOpenFailure::ResourceShortage)
+                .await;
+            return Ok(());
+        }
+        let open = self
+            .channels
+            .iter()
+            .filter(|c| !matches!(c.mode, Mode::Done))
+            .count();
+        if open >= self.shared.limits.max_channels
+            || self.opened >= 4 * self.shared.limits.max_channels
+        {
+            self.refuse(Refused::Channel, session, || {
+                tracing::info!("refused a session channel: too many")
+            });
+            reply
+                .reject(russh::ChannelOpenFailure::ResourceShortage)
+                .await;
+            return Ok(());
+        }
+        self.channels.retain(|c| !matches!(c.mode, Mode::Done));
+        self.opened += 1;
+        self.channels.push(Chan {
+            id,
+            pty: None,
+            env: ClientEnv::default(),
+            env_count: 0,
+            mode: Mode::Setup,
+        });
+        reply.accept().await;
+        Ok(())
+    }
+}
