@@ -29,7 +29,10 @@ title_is() {
 
 contact_with_qr() {
     tm send-keys -t t 6
-    wait_pane "Or reach out directly at $EMAIL" || return 1
+    # The e-mail card: its lead line, and the address (on the same row or, in the wide layout's
+    # card, the row under it).
+    wait_pane "Or reach out directly at" || return 1
+    wait_pane "$EMAIL" || return 1
     # The top row of a finder pattern, black on white.
     wait_pane "█▀▀▀▀▀█" || return 1
     no_stray
