@@ -101,13 +101,7 @@ impl Handler for Conn {
     }
 
     async fn auth_succeeded(&mut self, session: &mut Session) -> Result<(), Self::Error> {
-        crate::metrics::get()
-            .visitors
-            .client(session.remote_sshid());
-        let client = sanitize::clean_bytes(session.remote_sshid(), 96);
-        self.ctl.note(|s| s.client = client);
-        self.shared.handshake_done(&self.ctl);
-        self.ctl.touch();
+        self.authenticated(session);
         Ok(())
     }
 
