@@ -40,15 +40,7 @@ pub fn encode_over_blank(next: &Buffer, out: &mut Vec<u8>) {
         if cursor != Some((x, y)) {
             move_to(out, cursor, x, y);
         }
-        let want = Sgr {
-            fg: c.fg,
-            bg: c.bg,
-            modifier: c.modifier,
-        };
-        if want != style {
-            want.write(out);
-            style = want;
-        }
+        style.switch_to(Sgr::of(c), out);
         if ascii {
             out.push(bytes[0]);
         } else {

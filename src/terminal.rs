@@ -118,15 +118,7 @@ pub fn encode_diff_linked(prev: &Buffer, next: &Buffer, links: &Links, out: &mut
                 }
                 move_to(out, cursor, x, y);
             }
-            let want = Sgr {
-                fg: c.fg,
-                bg: c.bg,
-                modifier: c.modifier,
-            };
-            if want != style {
-                want.write(out);
-                style = want;
-            }
+            style.switch_to(Sgr::of(c), out);
             if link != open {
                 if open.is_some() {
                     out.extend_from_slice(crate::osc::LINK_CLOSE);
@@ -250,6 +242,24 @@ impl Default for Sgr {
 }
 
 impl Sgr {
+    /// The style a cell is drawn in.
+    pub(crate) fn of(c: &ratatui::buffer::Cell) -> Sgr {
+        Sgr {
+            fg: c.fg,
+            bg: c.bg,
+            modifier: c.modifier,
+        }
+    }
+
+    /// Makes `want` the current style, writing the SGR sequence only if it differs (both
+    /// encoders draw cell by cell through this).
+    pub(crate) fn switch_to(&mut self, want: Sgr, out: &mut Vec<u8>) {
+        if want != *self {
+            want.write(out);
+            *self = want;
+        }
+    }
+
     /// One SGR sequence that resets, then sets this style.
     pub(crate) fn write(&self, s: &mut Vec<u8>) {
         s.extend_from_slice(b"\x1b[0");
