@@ -97,3 +97,76 @@ fn over_blank_is_the_diff_from_blank_for_the_real_ui() {
         }
     }
 }
+
+/// First frames with hyperlinks: the linked over-blank encoder gives the bytes of the linked
+/// diff from a blank buffer, on every tab (Contact has the most links) and at many sizes.
+#[test]
+fn linked_over_blank_is_the_linked_diff_from_blank() {
+    let r = resume();
+    let targets = resume_ssh::tui::links::Targets::of(&r);
+    let mut linked_frames = 0;
+    for (cols, rows) in [
+        (45, 30),
+        (80, 24),
+        (100, 30),
+        (120, 40),
+        (200, 60),
+        (240, 70),
+    ] {
+        for tab in SectionId::ALL {
+            let caps = ClientEnv {
+                term: Some("xterm-256color".into()),
+                ..ClientEnv::default()
+            }
+            .capabilities();
+            let theme = Theme::new(caps, false, &r.theme);
+            let ctx = ViewCtx {
+                resume: &r,
+                theme: &theme,
+                unicode: caps.unicode,
+            };
+            let mut next = Buffer::empty(Size::new(cols, rows).rect());
+            view::render(&App::new(tab, Size::new(cols, rows)), &ctx, &mut next);
+            let mut spans = Vec::new();
+            targets.find(&next, &mut spans);
+            linked_frames += usize::from(!spans.is_empty());
+            let links = terminal::Links {
+                prev: &[],
+                next: &spans,
+                uris: &targets.uris,
+            };
+            let mut a = Vec::new();
+            terminal::encode_diff_linked(&Buffer::empty(next.area), &next, &links, &mut a);
+            let mut b = Vec::new();
+            resume_ssh::blank_frame::encode_over_blank_linked(&next, &links, &mut b);
+            assert_eq!(a, b, "{cols}x{rows} {tab:?}");
+        }
+    }
+    assert!(linked_frames >= 6, "only {linked_frames} frames had links");
+}
+
+proptest! {
+    /// The same on random cells with random links (some pointing past the URI list).
+    #[test]
+    fn linked_over_blank_is_the_linked_diff_on_random_cells(
+        w in 1u16..30, h in 1u16..8,
+        ops in proptest::collection::vec((0u16..40, 0u16..10, 0u8..8, 0u8..255), 0..40),
+        cuts in proptest::collection::vec((0usize..240, 1usize..12, 0usize..4), 0..6),
+    ) {
+        let next = random_buffer(w, h, &ops);
+        let uris = vec!["https://a.example".to_owned(), "mailto:b@example.com".to_owned(), "x".to_owned()];
+        let mut spans = Vec::new();
+        let mut at = 0;
+        for (gap, len, target) in cuts {
+            let start = at + gap;
+            spans.push(terminal::LinkSpan { start, end: start + len, target });
+            at = start + len;
+        }
+        let links = terminal::Links { prev: &[], next: &spans, uris: &uris };
+        let mut a = Vec::new();
+        terminal::encode_diff_linked(&Buffer::empty(next.area), &next, &links, &mut a);
+        let mut b = Vec::new();
+        resume_ssh::blank_frame::encode_over_blank_linked(&next, &links, &mut b);
+        prop_assert_eq!(a, b);
+    }
+}

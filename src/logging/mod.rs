@@ -1,21 +1,19 @@
-//! Logging for `serve`: text or JSON on stderr through a non-blocking, lossy writer (a slow or
-//! stuck log reader costs dropped lines, counted, never a stalled server), russh's own lines
-//! budgeted and cleaned ([`russh`]), and a panic hook ([`panic`]).
+//! Logging for `serve`: text or JSON on stderr through a batching, lossy writer ([`batch`]: a
+//! slow or stuck log reader costs dropped lines, counted, never a stalled server), russh's own
+//! lines budgeted and cleaned ([`russh`]), and a panic hook ([`panic`]).
 
+pub mod batch;
 pub mod panic;
 pub mod russh;
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use self::batch::{BatchWriter, FlushGuard};
 use tracing::level_filters::LevelFilter;
-use tracing_appender::non_blocking::{ErrorCounter, NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
-
-/// Lines that may wait for the log's reader; past this, new lines are dropped and counted.
-pub const BUFFERED_LINES: usize = 4096;
 
 /// The default filter; `RESUME_SSH_LOG` replaces it. russh's info lines are kept enabled (the
 /// rekey budget counts them; none of them is written unless a budget allows it).
@@ -28,7 +26,7 @@ pub enum Format {
 }
 
 struct Drops {
-    counter: ErrorCounter,
+    counter: BatchWriter,
     reported: AtomicUsize,
 }
 
@@ -73,14 +71,10 @@ fn level_for(spec: &str, target: &str) -> LevelFilter {
 }
 
 /// Installs the global subscriber. Keep the guard until exit: dropping it flushes the log.
-pub fn init(format: Format) -> WorkerGuard {
-    let (writer, guard) = NonBlockingBuilder::default()
-        .lossy(true)
-        .buffered_lines_limit(BUFFERED_LINES)
-        .thread_name("resume-ssh-log")
-        .finish(std::io::stderr());
+pub fn init(format: Format) -> FlushGuard {
+    let (writer, guard) = batch::spawn(std::io::stderr(), "resume-ssh-log");
     let _ = drops().set(Drops {
-        counter: writer.error_counter(),
+        counter: writer.clone(),
         reported: AtomicUsize::new(0),
     });
     let spec = std::env::var("RESUME_SSH_LOG").unwrap_or_else(|_| DEFAULT_FILTER.to_owned());
@@ -118,7 +112,7 @@ pub fn report_drops() {
     let Some(d) = drops().get() else {
         return;
     };
-    let total = d.counter.dropped_lines();
+    let total = d.counter.dropped();
     let before = d.reported.swap(total, Ordering::Relaxed);
     if total > before {
         let n = (total - before) as u64;

@@ -159,7 +159,7 @@ impl Conn {
             if !out.is_empty() {
                 session.data(id, out)?;
             }
-            self.span.in_scope(|| tracing::info!("visitor quit"));
+            self.span.in_scope(|| tracing::debug!("visitor quit"));
             return self.finish_if_drained(id, session);
         }
         if session.has_pending_data(id) {

@@ -47,9 +47,11 @@ const CACHE_BYTES: usize = 512 * 1024;
 /// An update larger than this (a first frame at a huge size) is not cached.
 const ENTRY_BYTES: usize = 32 * 1024;
 
-/// Cells of scratch frame kept between frames (per buffer; a cell is ~40 bytes): 200×60 and
-/// every smaller size. A larger frame gets buffers of its own, freed as soon as it is encoded.
-pub const KEEP_CELLS: usize = 200 * 60;
+/// Cells of scratch frame kept between frames (per buffer; a cell is ~40 bytes): up to a big
+/// monitor (a 4K screen at a usual font size is about 240×70). A larger frame gets buffers of
+/// its own, freed as soon as it is encoded. Below this, a buffer only ever grows to the largest
+/// size seen, so frames of mixed sizes do not reallocate (and fault in fresh pages) each time.
+pub const KEEP_CELLS: usize = 256 * 72;
 
 thread_local! {
     static FRAMES: RefCell<(FrameCache, usize)> = const { RefCell::new((Vec::new(), 0)) };
@@ -136,21 +138,20 @@ pub fn with_next<R>(rect: Rect, f: impl FnOnce(&mut Buffer) -> R) -> R {
 }
 
 /// Makes `b` a blank frame of `rect`: one pass over the cells (`resize` then `reset` is two).
+/// Grows to exactly the cells needed, so capacity never overshoots [`KEEP_CELLS`] by doubling.
 fn blank(b: &mut Buffer, rect: Rect) {
+    let cells = usize::from(rect.width) * usize::from(rect.height);
     b.content.clear();
-    b.content.resize(
-        usize::from(rect.width) * usize::from(rect.height),
-        Cell::EMPTY,
-    );
+    b.content.reserve_exact(cells);
+    // A constant per cell, not a clone of one: the compiler turns this into plain stores.
+    b.content.resize_with(cells, || Cell::EMPTY);
     b.area = rect;
 }
 
 /// Gives back what a frame above [`KEEP_CELLS`] grew.
 fn release(b: &mut Buffer) {
-    if b.content.len() > KEEP_CELLS {
+    if b.content.capacity() > KEEP_CELLS {
         *b = Buffer::default();
-    } else if b.content.capacity() > KEEP_CELLS {
-        b.content.shrink_to_fit();
     }
 }
 

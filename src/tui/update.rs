@@ -69,27 +69,16 @@ impl Tui {
                     }
                 }
                 out.extend_from_slice(terminal::CLEAR);
-                if !self.caps.osc {
-                    // No links on this terminal: drawn without a blank frame to compare with.
-                    return frames::with_next(rect, |next| {
-                        self.draw(&self.app, resume, next);
-                        crate::blank_frame::encode_over_blank(next, out);
-                    });
-                }
-                frames::with_scratch(rect, |blank, next| {
+                frames::with_next(rect, |next| {
                     self.draw(&self.app, resume, next);
                     let mut next_spans = Vec::new();
                     targets.find(next, &mut next_spans);
-                    if next_spans.is_empty() {
-                        crate::blank_frame::encode_over_blank(next, out);
-                    } else {
-                        let links = terminal::Links {
-                            prev: &[],
-                            next: &next_spans,
-                            uris: &targets.uris,
-                        };
-                        terminal::encode_diff_linked(blank, next, &links, out);
-                    }
+                    let links = terminal::Links {
+                        prev: &[],
+                        next: &next_spans,
+                        uris: &targets.uris,
+                    };
+                    crate::blank_frame::encode_over_blank_linked(next, &links, out);
                 });
             }
         }
