@@ -7,7 +7,8 @@
 # Starts the bare russh server, resume-ssh (and a candidate resume-ssh binary, if given) each under
 # callgrind on loopback, runs N full sessions (TCP, curve25519 kex, auth, PTY, shell, first frame,
 # q) one at a time against each, stops them, and prints instructions per session (counted from
-# the moment each server listens: callgrind_control --zero) and the heaviest functions
+# the moment each server listens and, for resume-ssh, has generated its PDFs: callgrind_control
+# --zero) and the heaviest functions
 # (inclusive) of resume-ssh. Needs `cargo build --release` first (resume-ssh,
 # and bench/'s loadgen and bare_server: the workspace's default members).
 set -euo pipefail
@@ -45,6 +46,14 @@ start() { # name port command...
         (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
         sleep 0.1
     done
+    # resume-ssh renders its PDFs (A4, Letter) on a background thread once it listens: once,
+    # not per visit, so counting starts after both.
+    if [ "$name" != bare ]; then
+        for _ in $(seq 1 1200); do
+            [ "$(grep -c 'PDF generated' "$OUT/$name.log" 2>/dev/null)" -ge 2 ] && break
+            sleep 0.1
+        done
+    fi
     # Count from here: the bare floor draws every visitor's frame before it listens.
     callgrind_control --zero "$pid" >/dev/null 2>&1 || true
     eval "PID_$name=$pid"

@@ -13,7 +13,12 @@ use crate::terminal::{Sgr, move_to, symbol_width};
 /// no attributes).
 #[inline]
 fn is_blank(c: &ratatui::buffer::Cell, sym: &str) -> bool {
-    sym == " " && c.fg == Color::Reset && c.bg == Color::Reset && c.modifier.is_empty()
+    // Cheapest tests first (most cells of a frame are blank); `matches!` tests only the
+    // variant, where `==` on `Color` goes through its derived comparison.
+    c.modifier.is_empty()
+        && matches!(c.fg, Color::Reset)
+        && matches!(c.bg, Color::Reset)
+        && sym == " "
 }
 
 /// The bytes that draw `next` on a cleared screen: the same as [`encode_diff`] from a blank

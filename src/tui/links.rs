@@ -112,10 +112,29 @@ impl Targets {
         // For each byte of `row`, the cell it came from.
         let mut cell_of: Vec<usize> = Vec::new();
         let mut found: Vec<LinkSpan> = Vec::new();
+        // ASCII anchors as a bit set: most cells are ASCII, and this runs over every cell.
+        let mut ascii = 0u128;
+        let mut other = false;
+        for &a in &self.anchors {
+            match u8::try_from(a) {
+                Ok(b) if b.is_ascii() => ascii |= 1 << b,
+                _ => other = true,
+            }
+        }
         for (y, cells) in buf.content.chunks(width.max(1)).enumerate() {
             let anchored = cells.iter().any(|c| {
-                let mut chars = c.symbol().chars();
-                chars.next().is_some_and(|ch| self.anchors.contains(&ch))
+                let sym = c.symbol();
+                match sym.as_bytes().first() {
+                    Some(&b) if b.is_ascii() => (ascii >> b) & 1 == 1,
+                    Some(_) => {
+                        other
+                            && sym
+                                .chars()
+                                .next()
+                                .is_some_and(|ch| self.anchors.contains(&ch))
+                    }
+                    None => false,
+                }
             });
             if !anchored {
                 continue;

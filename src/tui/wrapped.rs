@@ -42,3 +42,38 @@ pub fn lines(frame: &Frame, resume: &Arc<Resume>, tab: SectionId) -> Rc<Vec<Row>
         lines
     })
 }
+
+/// The rail's blocks for (resume, width, character set), kept per thread: the rail is as wide
+/// as a few dozen columns at most, so these few entries cover every wide screen.
+type RailCache = Vec<(Weak<Resume>, usize, bool, Rc<Vec<Vec<Row>>>)>;
+
+/// Rail entries kept per thread (every rail width, in both character sets).
+pub const RAIL_CACHE_ENTRIES: usize = 32;
+
+thread_local! {
+    static RAILS: RefCell<RailCache> = const { RefCell::new(Vec::new()) };
+}
+
+/// The side rail composed `width` columns wide, from the per-thread cache when possible.
+pub fn rail(resume: &Arc<Resume>, width: usize, unicode: bool) -> Rc<Vec<Vec<Row>>> {
+    let key = Arc::as_ptr(resume);
+    RAILS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((_, _, _, blocks)) = cache
+            .iter()
+            .find(|(r, w, u, _)| r.as_ptr() == key && *w == width && *u == unicode)
+        {
+            return Rc::clone(blocks);
+        }
+        let blocks = Rc::new(screen::rail(resume, width, unicode));
+        if cache.len() >= RAIL_CACHE_ENTRIES {
+            // Entries of resumes that are gone first, then the oldest.
+            cache.retain(|e| e.0.strong_count() > 0);
+            if cache.len() >= RAIL_CACHE_ENTRIES {
+                cache.remove(0);
+            }
+        }
+        cache.push((Arc::downgrade(resume), width, unicode, Rc::clone(&blocks)));
+        blocks
+    })
+}

@@ -7,14 +7,14 @@ use ratatui::layout::Rect;
 use super::ViewCtx;
 use super::body::styled;
 use super::widgets::put_line;
-use crate::content::screen;
+use crate::tui::wrapped;
 
 pub fn render(area: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
     if area.width < 6 || area.height == 0 {
         return;
     }
     let width = area.width.saturating_sub(3);
-    let blocks = screen::rail(ctx.resume, usize::from(width), ctx.unicode);
+    let blocks = wrapped::rail(ctx.resume, usize::from(width), ctx.unicode);
     let mut y = area.y;
     for (i, block) in blocks.iter().enumerate() {
         let gap = u16::from(i > 0);

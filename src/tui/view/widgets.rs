@@ -97,6 +97,31 @@ pub fn draw_rules(
     Rect::new(area.x, top + 1, area.width, area.height - 2)
 }
 
+/// Every ASCII character as a one-character string (for `Cell::set_symbol`, which copies it
+/// without encoding a `char` first).
+const ASCII: [&str; 128] = {
+    const BYTES: [u8; 128] = {
+        let mut b = [0u8; 128];
+        let mut i = 0;
+        while i < 128 {
+            b[i] = i as u8;
+            i += 1;
+        }
+        b
+    };
+    let mut out = [""; 128];
+    let mut i = 0;
+    while i < 128 {
+        // Safe: a single ASCII byte is valid UTF-8.
+        out[i] = match std::str::from_utf8(BYTES.split_at(i).1.split_at(1).0) {
+            Ok(s) => s,
+            Err(_) => "",
+        };
+        i += 1;
+    }
+    out
+};
+
 /// Draws a line of spans: ASCII spans cell by cell (the common case, and much cheaper than
 /// grapheme segmentation), anything else through ratatui.
 pub fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &TLine, width: u16) {
@@ -111,13 +136,16 @@ pub fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &TLine, width: u16) {
         }
         let style = line.style.patch(span.style);
         if span.content.is_ascii() {
-            for b in span.content.bytes() {
-                if cx >= end {
-                    break;
-                }
-                buf[(cx, y)].set_char(char::from(b)).set_style(style);
-                cx += 1;
+            // The row's cells as a slice: one bounds check per span, not one per cell.
+            let n = span.content.len().min(usize::from(end - cx));
+            let at = buf.index_of(cx, y);
+            for (cell, &b) in buf.content[at..at + n]
+                .iter_mut()
+                .zip(span.content.as_bytes())
+            {
+                cell.set_symbol(ASCII[usize::from(b)]).set_style(style);
             }
+            cx += n as u16;
         } else {
             let (nx, _) = buf.set_stringn(cx, y, &span.content, usize::from(end - cx), style);
             cx = nx;
