@@ -5,6 +5,7 @@
 #   bench/compare.sh                 # full run: 3 rounds, idle N=1000 and 5000, 10,000 hold check
 #   bench/compare.sh --quick         # ~1 minute smoke run (1 round, short, small N, no sshd)
 #   bench/compare.sh --no-sshd       # skip OpenSSH
+#   bench/compare.sh --wish          # also a charmbracelet wish + bubbletea peer (off by default)
 #
 # Full sessions run for two workloads (loadgen --workload): `mixed` (sizes and TERMs from
 # bench/src/workload.rs's distribution, seeded) and `identical` (every visitor 100×30
@@ -29,6 +30,15 @@
 # - Rounds interleave the servers (bare, resume-ssh, sshd, bare, ...) so drift from other load
 #   on the machine hits all of them alike; the summary gives medians and [min–max].
 # - Idle runs start each server afresh, so RSS growth is not hidden by memory freed earlier.
+# - --wish: bench/wish.sh builds bench/peers/wish (wish 0.1.1 + bubbletea 0.19.1, offline from
+#   Debian's packages; installs them if missing and root; rebuilds only when out of date, even
+#   with --no-build, which skips cargo only). It serves the resume text (`resume-ssh export plain
+#   --width 200`, re-wrapped by the peer to each window) as a bubbletea TUI in the alt screen and
+#   is measured on the mixed workload only, right after bare and resume-ssh, label wish-mixed-cC.
+#   Its x/crypto 0.4.0 offers curve25519-sha256, so it does the same key exchange. As shipped,
+#   wish 0.1.1's bubbletea middleware leaks a goroutine blocked in Program.Quit (with the
+#   session's program) per finished session, ~70 KB of RSS each: the peer's memory grows over a
+#   run (its CPU per session is what is compared here).
 # - sshd: needs root and openssh-server (installed with apt-get if missing). A throwaway user
 #   `resumebench` with an empty password is created (PermitEmptyPasswords yes, UsePAM no) so that
 #   SSH "none" authentication succeeds as it does for resume-ssh. sshd runs with its own config,
@@ -51,6 +61,7 @@ HOLD_CHECK=10000
 PIN=1
 BUILD=1
 SSHD=1
+WISH=0
 OUT=""
 CAND=""
 KEYS_SESSIONS=50
@@ -69,9 +80,10 @@ while [ $# -gt 0 ]; do
         --no-pin) PIN=0 ;;
         --no-build) BUILD=0 ;;
         --no-sshd) SSHD=0 ;;
+        --wish) WISH=1 ;;
         --out) OUT=$2; shift ;;
         --candidate) CAND=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift ;;
-        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,48p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -84,6 +96,7 @@ PORT_SSHD=$((BASE + 2))
 PORT_CAND=$((BASE + 3))
 METRICS_RS=$((BASE + 4))
 METRICS_CAND=$((BASE + 5))
+PORT_WISH=$((BASE + 6))
 OUT=${OUT:-$ROOT/target/bench-results/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 TMP=$(mktemp -d /tmp/resume-bench.XXXXXX)
@@ -126,6 +139,11 @@ fi
 mkdir -p "$TMP/bin"
 cp "$ROOT/target/release/resume-ssh" "$ROOT/target/release/loadgen" "$ROOT/target/release/bare_server" "$TMP/bin/"
 if [ -n "$CAND" ]; then cp "$CAND" "$TMP/bin/candidate-resume-ssh"; fi
+if [ "$WISH" = 1 ]; then
+    log "wish peer: bench/wish.sh"
+    "$ROOT/bench/wish.sh" >&2
+    cp "$ROOT/target/bench-peers/wish-peer" "$TMP/bin/"
+fi
 # sshd's ForceCommand runs as another user: it must reach the binary. Host keys go in their own
 # directory (resume-ssh makes its key's directory private).
 chmod 755 "$TMP" "$TMP/bin"
@@ -167,6 +185,19 @@ start_resume_ssh() { # binary port log metrics-port: sets LAST_PID
 }
 start_rs() { start_resume_ssh "$BIN/resume-ssh" "$PORT_RS" "$OUT/resume-ssh.log" "$METRICS_RS"; RS_PID=$LAST_PID; }
 start_cand() { start_resume_ssh "$BIN/candidate-resume-ssh" "$PORT_CAND" "$OUT/candidate.log" "$METRICS_CAND"; CAND_PID=$LAST_PID; }
+
+WISH_PID=""
+start_wish() {
+    "$BIN/resume-ssh" export plain --width 200 --resume "$RESUME" >"$TMP/wish-resume.txt"
+    # Its own key directory: wish's keygen makes a new key's directory 0700. A missing key's name
+    # must end in _ed25519 (wish 0.1.1's WithHostKeyPath names new keys so).
+    mkdir -p "$TMP/keys-wish"
+    "${SRV[@]}" "$BIN/wish-peer" --listen "127.0.0.1:$PORT_WISH" --host-key "$TMP/keys-wish/wish_host_ed25519" \
+        --resume-text "$TMP/wish-resume.txt" >>"$OUT/wish.log" 2>&1 &
+    WISH_PID=$!
+    PIDS+=("$WISH_PID")
+    wait_port "$PORT_WISH" "$WISH_PID" || { log "wish peer did not start"; tail -n 20 "$OUT/wish.log" >&2; exit 1; }
+}
 
 SSHD_PID=""
 start_sshd() {
@@ -274,6 +305,10 @@ run_lg() { # label round command...: runs loadgen, records its JSON; a failed ru
     echo "pinning: ${SRV[*]:-none} / ${CLI[*]:-none}"
     echo "resume-ssh binary: $(stat -c '%y' "$ROOT/target/release/resume-ssh")"
     if [ -n "$CAND" ]; then echo "candidate: $CAND ($(stat -c '%y' "$CAND"))"; fi
+    if [ "$WISH" = 1 ]; then
+        echo "wish peer: $(dpkg-query -W -f='${Package} ${Version}, ' golang-github-charmbracelet-wish-dev \
+            golang-github-charmbracelet-bubbletea-dev golang-github-gliderlabs-ssh-dev golang-golang-x-crypto-dev)$(go version 2>/dev/null | cut -d' ' -f3)"
+    fi
 } >"$OUT/machine.txt"
 cat "$OUT/machine.txt" >&2
 
@@ -281,6 +316,7 @@ cat "$OUT/machine.txt" >&2
 start_bare
 start_rs
 if [ -n "$CAND" ]; then start_cand; fi
+if [ "$WISH" = 1 ]; then start_wish; fi
 if [ "$SSHD" = 1 ]; then start_sshd; fi
 for r in $(seq 1 "$ROUNDS"); do
     for c in $CONCURRENCY; do
@@ -289,6 +325,14 @@ for r in $(seq 1 "$ROUNDS"); do
             WL=(--workload "$w" --seed "$SEED" --resume "$RESUME" --concurrency "$c" --duration "$DURATION" --json)
             run_lg "bare-$w-c$c" "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_BARE" --server-pid "$BARE_PID" "${KEX[@]}" "${WL[@]}"
             run_lg "resume-ssh-$w-c$c" "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_RS" --server-pid "$RS_PID" "${KEX[@]}" "${WL[@]}"
+            if [ "$WISH" = 1 ] && [ "$w" = mixed ]; then
+                # --until marker, not frame: `frame` waits for as many bytes as resume-ssh's own
+                # library draws for this visitor, and the peer's frames are not those bytes (it
+                # would stop mid-frame or never). The peer's frame is complete when its last row
+                # shows the footer's "q quit"; then q, and the server closes, as for the others.
+                run_lg "wish-$w-c$c" "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_WISH" --server-pid "$WISH_PID" "${KEX[@]}" "${WL[@]}" \
+                    --until marker --marker 'q quit'
+            fi
             if [ -n "$CAND" ]; then
                 run_lg "candidate-$w-c$c" "$r" "${LOADGEN[@]}" handshake --addr "127.0.0.1:$PORT_CAND" --server-pid "$CAND_PID" "${KEX[@]}" "${WL[@]}"
             fi
@@ -321,6 +365,7 @@ for r in $(seq 1 "$ROUNDS"); do
     done
 done
 if [ -n "$SSHD_PID" ]; then stop_pid "$SSHD_PID"; fi
+if [ -n "$WISH_PID" ]; then stop_pid "$WISH_PID"; fi
 stop_pid "$BARE_PID"
 stop_pid "$RS_PID"
 if [ -n "$CAND" ]; then stop_pid "$CAND_PID"; fi

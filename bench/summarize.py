@@ -69,7 +69,9 @@ def main(out_dir):
     )
     targets = []
     for w, c in work:
-        for server in ["bare", "resume-ssh", "candidate"]:
+        # wish: bench/peers/wish (compare.sh --wish), mixed workload only; its ratio is to the
+        # same round's bare floor like the others.
+        for server in ["bare", "resume-ssh", "candidate", "wish"]:
             label = f"{server}-{w}-{c}"
             if label not in runs:
                 continue

@@ -57,8 +57,9 @@ pub enum Effect {
 pub struct Ctx<'a> {
     pub resume: &'a Arc<Resume>,
     pub unicode: bool,
-    /// Layout numbers for the app's current size (see [`layout::geometry`]).
-    pub geometry: &'a layout::Geometry,
+    /// Layout numbers for the app's current size (see [`layout::geometry`]), computed when an
+    /// event first needs them.
+    pub geometry: &'a layout::LazyGeometry<'a>,
 }
 
 impl App {
@@ -149,7 +150,7 @@ impl App {
             }
             return;
         }
-        let page = i32::from(ctx.geometry.body_height).max(2) - 1;
+        let page = || i32::from(ctx.geometry.get().body_height).max(2) - 1;
         match k.code {
             KeyCode::Esc if self.search.showing() => self.search.close(),
             KeyCode::Esc => self.quit = true,
@@ -178,10 +179,10 @@ impl App {
             }
             KeyCode::Down | KeyCode::Char('j') => self.scroll_by(1, ctx),
             KeyCode::Up | KeyCode::Char('k') => self.scroll_by(-1, ctx),
-            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll_by(page, ctx),
-            KeyCode::PageUp => self.scroll_by(-page, ctx),
-            KeyCode::Char('f') if ctrl => self.scroll_by(page, ctx),
-            KeyCode::Char('b') if ctrl => self.scroll_by(-page, ctx),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll_by(page(), ctx),
+            KeyCode::PageUp => self.scroll_by(-page(), ctx),
+            KeyCode::Char('f') if ctrl => self.scroll_by(page(), ctx),
+            KeyCode::Char('b') if ctrl => self.scroll_by(-page(), ctx),
             KeyCode::Home | KeyCode::Char('g') => self.scroll_by(i32::MIN / 2, ctx),
             KeyCode::End | KeyCode::Char('G') => self.scroll_by(i32::MAX / 2, ctx),
             _ => {}
@@ -195,8 +196,8 @@ impl App {
                 size: self.size,
                 resume: ctx.resume,
                 unicode: ctx.unicode,
-                body_height: ctx.geometry.body_height,
-                max_scroll: &ctx.geometry.max_scroll,
+                body_height: ctx.geometry.get().body_height,
+                max_scroll: &ctx.geometry.get().max_scroll,
                 tab: &mut self.tab,
                 scroll: &mut self.scroll,
             },
@@ -210,7 +211,7 @@ impl App {
     }
 
     fn scroll_by(&mut self, delta: i32, ctx: &Ctx) {
-        let max = ctx.geometry.max_scroll[self.tab.index()];
+        let max = ctx.geometry.get().max_scroll[self.tab.index()];
         let slot = &mut self.scroll[self.tab.index()];
         let next = (i64::from(*slot) + i64::from(delta)).clamp(0, i64::from(max));
         *slot = u16::try_from(next).unwrap_or(0);
@@ -238,7 +239,7 @@ mod tests {
         let ctx = Ctx {
             resume: r,
             unicode: true,
-            geometry: &g,
+            geometry: &layout::LazyGeometry::known(g),
         };
         app.update(&Event::Key(KeyEvent::new(code)), &ctx);
     }
@@ -259,7 +260,7 @@ mod tests {
         let ctx = Ctx {
             resume: &r,
             unicode: true,
-            geometry: &g,
+            geometry: &layout::LazyGeometry::known(g),
         };
         app.update(
             &Event::Key(KeyEvent::new(KeyCode::Tab).modifiers(KeyModifiers::SHIFT)),
@@ -304,7 +305,7 @@ mod tests {
         let ctx = Ctx {
             resume: &r,
             unicode: true,
-            geometry: &g,
+            geometry: &layout::LazyGeometry::known(g),
         };
         app.update(
             &Event::Key(KeyEvent::new(KeyCode::Char('d')).modifiers(KeyModifiers::CTRL)),
@@ -322,7 +323,7 @@ mod tests {
         let ctx = Ctx {
             resume: &r,
             unicode: true,
-            geometry: &g,
+            geometry: &layout::LazyGeometry::known(g),
         };
         app.resize(Size::new(200, 60), &ctx);
         assert_eq!(

@@ -100,7 +100,7 @@ impl Tui {
             return;
         };
         self.app.size = size;
-        let geometry = self.geometry(resume);
+        let geometry = layout::LazyGeometry::known(self.geometry(resume));
         let ctx = Ctx {
             resume,
             unicode: self.caps.unicode,
@@ -114,7 +114,13 @@ impl Tui {
     pub fn input(&mut self, bytes: &[u8], resume: &Arc<Resume>) {
         self.pacer.input();
         self.settle_size(resume);
-        let geometry = self.geometry(resume);
+        let size = self.app.size;
+        let geometry = match &self.geometry {
+            Some((s, r, g)) if *s == size && Arc::ptr_eq(r, resume) => {
+                layout::LazyGeometry::known(*g)
+            }
+            _ => layout::LazyGeometry::new(size, resume, self.caps.unicode),
+        };
         let ctx = Ctx {
             resume,
             unicode: self.caps.unicode,
@@ -133,6 +139,9 @@ impl Tui {
                 take_effect(app, *caps, copy_pending);
             }
         });
+        if let Some(g) = geometry.computed() {
+            self.geometry = Some((size, Arc::clone(resume), g));
+        }
         self.visit.seen(self.app.tab);
         // The answer to the background query picks light or dark once; `t` still toggles.
         if let Some(bg) = self.parser.take_background()
@@ -151,7 +160,7 @@ impl Tui {
     /// Resolves pending input after a pause (a lone ESC becomes the Esc key).
     pub fn flush_input(&mut self, resume: &Arc<Resume>) {
         self.settle_size(resume);
-        let geometry = self.geometry(resume);
+        let geometry = layout::LazyGeometry::known(self.geometry(resume));
         let ctx = Ctx {
             resume,
             unicode: self.caps.unicode,
@@ -184,7 +193,7 @@ impl Tui {
     /// A new resume was loaded: keep the tab, clamp scroll positions.
     pub fn reload(&mut self, resume: &Arc<Resume>) {
         self.settle_size(resume);
-        let geometry = self.geometry(resume);
+        let geometry = layout::LazyGeometry::known(self.geometry(resume));
         let ctx = Ctx {
             resume,
             unicode: self.caps.unicode,

@@ -167,3 +167,35 @@ fn non_utf8_locale_gets_ascii() {
     let s = first_frame(e);
     assert!(!s.contains('─') && !s.contains('╭') && !s.contains('•'));
 }
+
+/// A visit that only quits lays out nothing: at a size never seen, `q` needs no scroll
+/// bounds (computing them composes every section), while a scroll key does.
+#[test]
+fn quitting_lays_out_nothing_and_scrolling_lays_out_once() {
+    let resume = Arc::new(
+        Resume::parse(include_str!("../../resume.toml"), std::path::Path::new("r")).unwrap(),
+    );
+    let caps = env("xterm-256color").capabilities();
+    let mut out = Vec::new();
+    let mut quitter = Tui::new(SectionId::About, Size::new(67, 19), caps);
+    quitter.frame(&resume, &mut out);
+    let before = crate::tui::layout_cache::entries();
+    quitter.input(b"q", &resume);
+    assert!(quitter.wants_quit());
+    assert_eq!(crate::tui::layout_cache::entries(), before, "q laid out");
+    let mut reader = Tui::new(SectionId::Experience, Size::new(67, 19), caps);
+    reader.frame(&resume, &mut out);
+    reader.input(b"j", &resume);
+    assert_eq!(
+        crate::tui::layout_cache::entries().0,
+        before.0 + 1,
+        "j did not lay out"
+    );
+    assert_eq!(reader.app().offset(), 1, "j scrolled");
+    reader.input(b"jj", &resume);
+    assert_eq!(
+        crate::tui::layout_cache::entries().0,
+        before.0 + 1,
+        "laid out again"
+    );
+}

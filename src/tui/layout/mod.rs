@@ -198,6 +198,46 @@ pub struct Geometry {
     pub max_scroll: [u16; SectionId::ALL.len()],
 }
 
+/// A [`Geometry`] computed on first use: most visits end with a `q` that needs none, and at a
+/// size not seen before it costs composing every section (~1 ms).
+pub struct LazyGeometry<'a> {
+    cell: std::cell::OnceCell<Geometry>,
+    of: Option<(Size, &'a Arc<Resume>, bool)>,
+}
+
+impl<'a> LazyGeometry<'a> {
+    /// The geometry of (size, resume, unicode), when it is first asked for.
+    pub fn new(size: Size, resume: &'a Arc<Resume>, unicode: bool) -> LazyGeometry<'a> {
+        LazyGeometry {
+            cell: std::cell::OnceCell::new(),
+            of: Some((size, resume, unicode)),
+        }
+    }
+
+    /// A geometry already known.
+    pub fn known(g: Geometry) -> LazyGeometry<'a> {
+        LazyGeometry {
+            cell: std::cell::OnceCell::from(g),
+            of: None,
+        }
+    }
+
+    pub fn get(&self) -> &Geometry {
+        self.cell.get_or_init(|| match self.of {
+            Some((size, resume, unicode)) => geometry(size, resume, unicode),
+            None => Geometry {
+                body_height: 0,
+                max_scroll: [0; SectionId::ALL.len()],
+            },
+        })
+    }
+
+    /// The geometry, if it was computed (or known).
+    pub fn computed(&self) -> Option<Geometry> {
+        self.cell.get().copied()
+    }
+}
+
 /// Computes [`Geometry`] (the line count of every section), or takes it from the per-thread
 /// caches of [`super::layout_cache`].
 pub fn geometry(size: Size, resume: &Arc<Resume>, unicode: bool) -> Geometry {
