@@ -5,8 +5,7 @@
 //! the cached PDF; `channels` opens session channels within the limits. Every request spends
 //! from the connection's [`crate::budget`] (`refuse`); refused ones are logged only while its log
 //! budget lasts, and a client over a budget is disconnected with the reason. This file is the
-//! russh `Handler` impl itself: one trait impl, each method a few lines that hand on to those
-//! modules.
+//! russh `Handler` impl itself: each method a few lines that hand on to those modules.
 //!
 //! Everything here runs inside russh's session loop, so output goes through `Session::data`
 //! (never an awaited `Handle`, which could deadlock). Output is flow-controlled: while the

@@ -412,11 +412,15 @@ if [[ -s "$work/hold.out" ]] && grep -q '^ready' "$work/hold.out"; then
         echo "$n"
     }
     held_logged() {
-        local n1 n2
-        n1="$(held_on "$LOG1")"
-        n2="$(held_on "$LOG2")"
+        local n1 n2 i
+        for ((i = 0; i < 30; i++)); do
+            n1="$(held_on "$LOG1")"
+            n2="$(held_on "$LOG2")"
+            ((n1 == MAX_PER_IP && n2 == MAX_PER_IP)) && return 0
+            sleep 0.1
+        done
         echo "held ip:ports named in the logs: instance 1 $n1, instance 2 $n2"
-        ((n1 == MAX_PER_IP && n2 == MAX_PER_IP))
+        return 1
     }
     check "b. each instance logs $MAX_PER_IP held sessions under their exact client ip:port" held_logged
     refused_fifth() {
@@ -427,8 +431,16 @@ if [[ -s "$work/hold.out" ]] && grep -q '^ready' "$work/hold.out"; then
         ((rc != 0)) && grep -q 'Too many open connections' <<<"$err" && ! grep -qF "$NAME" "$work/fifth.out"
     }
     check "b. a further connection from 127.0.0.2 is refused: Too many open connections" refused_fifth
+    # The server writes its log in batches (a line can take ~25 ms to appear): poll.
     refusal_logged() {
-        grep -h 'refused connection' "$LOG1" "$LOG2" | grep -E 'peer=127\.0\.0\.2:[0-9]+ .*per_ip'
+        local i
+        for ((i = 0; i < 30; i++)); do
+            grep -h 'refused connection' "$LOG1" "$LOG2" | grep -E 'peer=127\.0\.0\.2:[0-9]+ .*per_ip' &&
+                return 0
+            sleep 0.1
+        done
+        echo "no 'refused connection ... per_ip' line for 127.0.0.2 in either log"
+        return 1
     }
     check "b. the refusal is logged for peer=127.0.0.2 (reason per_ip)" refusal_logged
     other_client() {
