@@ -25,6 +25,24 @@ fn resume() -> Arc<Resume> {
     )
 }
 
+/// The real UI's first screen of `tab` at `cols`×`rows` on a terminal that says `term`.
+fn screen(r: &Arc<Resume>, term: &str, tab: SectionId, cols: u16, rows: u16) -> Buffer {
+    let caps = ClientEnv {
+        term: Some(term.into()),
+        ..ClientEnv::default()
+    }
+    .capabilities();
+    let theme = Theme::new(caps, false, &r.theme);
+    let ctx = ViewCtx {
+        resume: r,
+        theme: &theme,
+        unicode: caps.unicode,
+    };
+    let mut next = Buffer::empty(Size::new(cols, rows).rect());
+    view::render(&App::new(tab, Size::new(cols, rows)), &ctx, &mut next);
+    next
+}
+
 fn random_buffer(w: u16, h: u16, ops: &[(u16, u16, u8, u8)]) -> Buffer {
     let mut b = Buffer::empty(Rect::new(0, 0, w, h));
     let texts = ["a", "日本", "x y", " ", "→", "é", "😀z", "  "];
@@ -68,23 +86,7 @@ fn over_blank_is_the_diff_from_blank_for_the_real_ui() {
         (240, 70),
     ] {
         for term in ["xterm-256color", "xterm", "vt100", "dumb", "alacritty"] {
-            let caps = ClientEnv {
-                term: Some(term.into()),
-                ..ClientEnv::default()
-            }
-            .capabilities();
-            let theme = Theme::new(caps, false, &r.theme);
-            let ctx = ViewCtx {
-                resume: &r,
-                theme: &theme,
-                unicode: caps.unicode,
-            };
-            let mut next = Buffer::empty(Size::new(cols, rows).rect());
-            view::render(
-                &App::new(SectionId::Experience, Size::new(cols, rows)),
-                &ctx,
-                &mut next,
-            );
+            let next = screen(&r, term, SectionId::Experience, cols, rows);
             let mut a = Vec::new();
             terminal::encode_diff(&Buffer::empty(next.area), &next, &mut a);
             let mut b = Vec::new();
@@ -114,19 +116,7 @@ fn linked_over_blank_is_the_linked_diff_from_blank() {
         (240, 70),
     ] {
         for tab in SectionId::ALL {
-            let caps = ClientEnv {
-                term: Some("xterm-256color".into()),
-                ..ClientEnv::default()
-            }
-            .capabilities();
-            let theme = Theme::new(caps, false, &r.theme);
-            let ctx = ViewCtx {
-                resume: &r,
-                theme: &theme,
-                unicode: caps.unicode,
-            };
-            let mut next = Buffer::empty(Size::new(cols, rows).rect());
-            view::render(&App::new(tab, Size::new(cols, rows)), &ctx, &mut next);
+            let next = screen(&r, "xterm-256color", tab, cols, rows);
             let mut spans = Vec::new();
             targets.find(&next, &mut spans);
             linked_frames += usize::from(!spans.is_empty());
