@@ -113,6 +113,34 @@ impl Tui {
     /// collected, so a burst of keys leaves no buffer behind.
     pub fn input(&mut self, bytes: &[u8], resume: &Arc<Resume>) {
         self.pacer.input();
+        self.apply(resume, |parser, emit| parser.feed_each(bytes, emit));
+        // The answer to the background query picks light or dark once; `t` still toggles.
+        if let Some(bg) = self.parser.take_background()
+            && !std::mem::replace(&mut self.background_known, true)
+        {
+            self.app.light = bg.is_light();
+        }
+    }
+
+    /// Whether an ambiguous lone ESC waits for more bytes (arm a short timer, then call
+    /// [`Tui::flush_input`]).
+    pub fn input_pending(&self) -> bool {
+        self.parser.has_pending()
+    }
+
+    /// Resolves pending input after a pause (a lone ESC becomes the Esc key).
+    pub fn flush_input(&mut self, resume: &Arc<Resume>) {
+        self.apply(resume, |parser, emit| parser.flush_each(emit));
+    }
+
+    /// Runs the events `feed` takes from the parser through the app. The scroll bounds are
+    /// computed only if an event needs them (a `q` at a size not laid out yet composes nothing),
+    /// and kept once they are.
+    fn apply(
+        &mut self,
+        resume: &Arc<Resume>,
+        feed: impl FnOnce(&mut InputParser, &mut dyn FnMut(terminput::Event)),
+    ) {
         self.settle_size(resume);
         let size = self.app.size;
         let geometry = match &self.geometry {
@@ -133,7 +161,7 @@ impl Tui {
             copy_pending,
             ..
         } = self;
-        parser.feed_each(bytes, &mut |ev| {
+        feed(parser, &mut |ev| {
             if !app.quit {
                 app.update(&ev, &ctx);
                 take_effect(app, *caps, copy_pending);
@@ -142,43 +170,6 @@ impl Tui {
         if let Some(g) = geometry.computed() {
             self.geometry = Some((size, Arc::clone(resume), g));
         }
-        self.visit.seen(self.app.tab);
-        // The answer to the background query picks light or dark once; `t` still toggles.
-        if let Some(bg) = self.parser.take_background()
-            && !std::mem::replace(&mut self.background_known, true)
-        {
-            self.app.light = bg.is_light();
-        }
-    }
-
-    /// Whether an ambiguous lone ESC waits for more bytes (arm a short timer, then call
-    /// [`Tui::flush_input`]).
-    pub fn input_pending(&self) -> bool {
-        self.parser.has_pending()
-    }
-
-    /// Resolves pending input after a pause (a lone ESC becomes the Esc key).
-    pub fn flush_input(&mut self, resume: &Arc<Resume>) {
-        self.settle_size(resume);
-        let geometry = layout::LazyGeometry::known(self.geometry(resume));
-        let ctx = Ctx {
-            resume,
-            unicode: self.caps.unicode,
-            geometry: &geometry,
-        };
-        let Tui {
-            parser,
-            app,
-            caps,
-            copy_pending,
-            ..
-        } = self;
-        parser.flush_each(&mut |ev| {
-            if !app.quit {
-                app.update(&ev, &ctx);
-                take_effect(app, *caps, copy_pending);
-            }
-        });
         self.visit.seen(self.app.tab);
     }
 
