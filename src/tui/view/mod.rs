@@ -9,6 +9,7 @@ mod footer;
 mod header;
 mod help;
 mod note;
+mod one_cell;
 pub mod qr;
 mod rail;
 mod tabs;

@@ -122,8 +122,8 @@ const ASCII: [&str; 128] = {
     out
 };
 
-/// Draws a line of spans: ASCII spans cell by cell (the common case, and much cheaper than
-/// grapheme segmentation), anything else through ratatui.
+/// Draws a line of spans: ASCII spans and spans of one-cell characters cell by cell (the common
+/// cases, and much cheaper than grapheme segmentation), anything else through ratatui.
 pub fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &TLine, width: u16) {
     let end = x.saturating_add(width).min(buf.area.right());
     if y >= buf.area.bottom() {
@@ -146,6 +146,20 @@ pub fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &TLine, width: u16) {
                 cell.set_symbol(ASCII[usize::from(b)]).set_style(style);
             }
             cx += n as u16;
+        } else if span.content.chars().all(super::one_cell::is_one_cell) {
+            // One cell per character, as `set_stringn` would segment it (src/tui/view/one_cell.rs).
+            let room = usize::from(end - cx);
+            let at = buf.index_of(cx, y);
+            let mut n = 0u16;
+            for (cell, (i, c)) in buf.content[at..at + room]
+                .iter_mut()
+                .zip(span.content.char_indices())
+            {
+                cell.set_symbol(&span.content[i..i + c.len_utf8()])
+                    .set_style(style);
+                n += 1;
+            }
+            cx += n;
         } else {
             let (nx, _) = buf.set_stringn(cx, y, &span.content, usize::from(end - cx), style);
             cx = nx;
