@@ -7,13 +7,19 @@
 #   bench/ab.sh                                   # mixed, concurrency 4, 12 rounds of 2 s
 #   bench/ab.sh --workload identical --rounds 20
 #   bench/ab.sh --candidate path/to/other/resume-ssh
+#   bench/ab.sh --together                        # the servers loaded at the same time
 #
-# Options: --workload mixed|identical (mixed), --concurrency C (4), --duration S (2), --rounds R
-# (12), --no-pin. Needs `cargo build --release` first. Servers on 127.0.0.1 only, stopped on exit.
+# --together: in each round every server gets its own loadgen at the same moment (servers all on
+# CPU 0, loadgens on CPU 1), so each ratio compares CPU time spent under the same conditions: the
+# drift between one server's run and the next cancels. They share a core and its caches, which
+# costs the server with the larger working set (resume-ssh) more, not less.
+#
+# Options: --workload mixed|identical (mixed), --concurrency C (4, per server), --duration S
+# (2), --rounds R (12), --together, --no-pin. Needs `cargo build --release` first. Servers on 127.0.0.1 only, stopped on exit.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-W=mixed C=4 D=2 R=12 PIN=1 CAND=""
+W=mixed C=4 D=2 R=12 PIN=1 CAND="" TOGETHER=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --workload) W=$2; shift ;;
@@ -22,6 +28,7 @@ while [ $# -gt 0 ]; do
         --rounds) R=$2; shift ;;
         --candidate) CAND=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift ;;
         --no-pin) PIN=0 ;;
+        --together) TOGETHER=1 ;;
         -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
@@ -63,12 +70,20 @@ for i in "${!NAMES[@]}"; do
 done
 sleep 2 # resume-ssh renders its PDFs in the background once it listens
 echo "workload $W, concurrency $C, $R rounds of ${D}s, $(date -u +%FT%TZ), $(git rev-parse --short HEAD)"
+load() { # round, server index
+    "${CLI[@]}" "$BIN/loadgen" handshake --addr "127.0.0.1:$((BASE + $2))" --server-pid "${PIDS[$2]}" \
+        --force-kex curve25519-sha256 --concurrency "$C" --duration "$D" --workload "$W" \
+        --json 2>>"$TMP/loadgen.err" | tail -n 1 | sed "s/^/$1 ${NAMES[$2]} /"
+}
+echo "$([ "$TOGETHER" = 1 ] && echo "servers loaded together" || echo "servers loaded one after the other")"
 for r in $(seq 1 "$R"); do
-    for i in "${!NAMES[@]}"; do
-        "${CLI[@]}" "$BIN/loadgen" handshake --addr "127.0.0.1:$((BASE + i))" --server-pid "${PIDS[$i]}" \
-            --force-kex curve25519-sha256 --concurrency "$C" --duration "$D" --workload "$W" \
-            --json 2>>"$TMP/loadgen.err" | tail -n 1 | sed "s/^/$r ${NAMES[$i]} /"
-    done
+    if [ "$TOGETHER" = 1 ]; then
+        for i in "${!NAMES[@]}"; do load "$r" "$i" >"$TMP/round.$i" & done
+        wait
+        for i in "${!NAMES[@]}"; do cat "$TMP/round.$i"; done
+    else
+        for i in "${!NAMES[@]}"; do load "$r" "$i"; done
+    fi
 done | python3 -c '
 import json, statistics, sys
 rounds = {}

@@ -199,3 +199,44 @@ fn quitting_lays_out_nothing_and_scrolling_lays_out_once() {
         "laid out again"
     );
 }
+
+#[test]
+fn a_first_frame_after_other_frames_is_the_one_a_fresh_thread_draws() {
+    // The per-thread scratch frames are reused: whatever the frames before drew (sizes, tabs,
+    // diffs, a search), a first frame's bytes must be those of a thread that never drew.
+    fn draw(tab: SectionId, cols: u16, rows: u16, term: &str, keys: &[u8]) -> Vec<u8> {
+        let resume = Arc::new(
+            Resume::parse(include_str!("../../resume.toml"), std::path::Path::new("r")).unwrap(),
+        );
+        frames::clear();
+        let mut tui = Tui::new(tab, Size::new(cols, rows), env(term).capabilities());
+        let mut out = Vec::new();
+        tui.frame(&resume, &mut out);
+        // Then a diff (the other scratch path) and a new size (a redraw on a cleared screen).
+        tui.input(keys, &resume);
+        tui.frame(&resume, &mut out);
+        tui.resize(Size::new(cols / 2 + 20, rows), std::time::Instant::now());
+        tui.frame(&resume, &mut out);
+        out
+    }
+    let visits: [(SectionId, u16, u16, &str, &[u8]); 6] = [
+        (SectionId::About, 200, 60, "xterm-256color", b"2"),
+        (SectionId::Experience, 45, 30, "xterm", b"j"),
+        (SectionId::Skills, 100, 30, "vt100", b"t"),
+        (SectionId::About, 240, 70, "xterm-kitty", b"/engineer"),
+        (SectionId::Experience, 80, 24, "xterm-256color", b"jjj"),
+        (SectionId::About, 41, 13, "linux", b"?"),
+    ];
+    for (tab, cols, rows, term, keys) in visits {
+        let here = draw(tab, cols, rows, term, keys);
+        let fresh = std::thread::spawn(move || draw(tab, cols, rows, term, keys))
+            .join()
+            .unwrap();
+        assert!(
+            here == fresh,
+            "{cols}x{rows} {term} {tab:?}: {} vs {} bytes",
+            here.len(),
+            fresh.len()
+        );
+    }
+}
