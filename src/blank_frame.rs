@@ -13,8 +13,8 @@ use crate::terminal::{Sgr, move_to, symbol_width};
 #[inline]
 fn is_blank(c: &ratatui::buffer::Cell) -> bool {
     // Cheapest tests first (most cells of a frame are blank); `matches!` tests only the
-    // variant, where `==` on `Color` goes through its derived comparison. `symbol` is a call
-    // into ratatui (not inlined across crates), so it comes last.
+    // variant, where `==` on `Color` goes through its derived comparison. `symbol` comes last:
+    // it decodes a `CompactString` (and is a call into ratatui in a build without LTO).
     c.modifier.is_empty()
         && matches!(c.fg, Color::Reset)
         && matches!(c.bg, Color::Reset)
