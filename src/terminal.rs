@@ -18,7 +18,7 @@ pub const MAX_ROWS: u16 = 200;
 pub const DEFAULT_SIZE: Size = Size { cols: 80, rows: 24 };
 
 /// A terminal size in cells, always within 1..=MAX.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Size {
     pub cols: u16,
     pub rows: u16,

@@ -15,7 +15,7 @@ use std::sync::Arc;
 const WHEEL_LINES: i32 = 3;
 
 /// Everything one visitor's screen depends on besides the resume and the terminal's abilities.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct App {
     pub tab: SectionId,
     /// Scroll offset per tab, so coming back to a tab finds it where it was left.
@@ -36,7 +36,7 @@ pub struct App {
 }
 
 /// Notes the footer can show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Note {
     /// The e-mail was sent to the clipboard (OSC 52).
     Copied,
@@ -47,7 +47,7 @@ pub enum Note {
 }
 
 /// Output an update asks for that is not part of the screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Effect {
     /// Put the e-mail on the visitor's clipboard.
     CopyEmail,

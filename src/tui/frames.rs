@@ -1,11 +1,11 @@
-//! Per-thread memory the renderer reuses across sessions: a cache of encoded updates and two
-//! scratch frames. Both are bounded, so neither one visitor at the largest size nor a flood of
-//! ever-new sizes leaves megabytes behind on a worker thread.
+//! Memory the renderer reuses across sessions: one cache of encoded updates for the whole
+//! process, and two scratch frames per thread. Both are bounded, so neither one visitor at the
+//! largest size nor a flood of ever-new sizes leaves megabytes behind.
 
 use std::cell::RefCell;
-use std::rc::Rc;
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError, Weak};
 
+use lru::LruCache;
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Rect;
 
@@ -14,7 +14,7 @@ use super::theme::Capabilities;
 use crate::resume::Resume;
 
 /// What the client's screen showed before an update, as far as the cache is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum From {
     /// Nothing yet: the first frame (screen set-up included).
     Nothing,
@@ -36,74 +36,129 @@ impl From {
 /// The cache key besides the resume.
 pub type Key = (Capabilities, From, App);
 
-/// Cached update bytes: (resume, key, bytes). The `Weak` pins the resume's address so no other
-/// resume can be mistaken for it.
-type FrameCache = Vec<(Weak<Resume>, Key, Rc<[u8]>)>;
-
-/// Updates kept per thread (most recently used last)...
-const CACHE_ENTRIES: usize = 64;
+/// Updates kept (most recently used kept)...
+const CACHE_ENTRIES: usize = 128;
 /// ...and their bytes in all: first frames at common sizes are a few KB each.
-const CACHE_BYTES: usize = 512 * 1024;
+const CACHE_BYTES: usize = 1024 * 1024;
 /// An update larger than this (a first frame at a huge size) is not cached.
 const ENTRY_BYTES: usize = 32 * 1024;
 
-/// Cells of scratch frame kept between frames (per buffer; a cell is ~40 bytes): up to a big
+/// Cells of scratch frame kept between frames (per buffer; a cell is 48 bytes): up to a big
 /// monitor (a 4K screen at a usual font size is about 240×70). A larger frame gets buffers of
 /// its own, freed as soon as it is encoded. Below this, a buffer only ever grows to the largest
 /// size seen, so frames of mixed sizes do not reallocate (and fault in fresh pages) each time.
 pub const KEEP_CELLS: usize = 256 * 72;
 
-thread_local! {
-    static FRAMES: RefCell<(FrameCache, usize)> = const { RefCell::new((Vec::new(), 0)) };
+/// Encoded updates by (resume address, key), least recently used evicted first, within a count
+/// and a byte budget. One for the process, not one per worker thread: per-thread caches each
+/// held their own copy of the popular frames, and a visitor whose task ran on the other thread
+/// missed (on 2 threads with 64 entries each, 63% hits on the mixed workload; one cache of the
+/// same 128 entries keeps every frame once).
+pub struct UpdateCache {
+    lru: LruCache<(usize, Key), Entry>,
+    bytes: usize,
+    max_entries: usize,
+    max_bytes: usize,
+}
 
+struct Entry {
+    /// Pins the resume's allocation, so no other resume can come to have the key's address.
+    _resume: Weak<Resume>,
+    bytes: Arc<[u8]>,
+}
+
+impl UpdateCache {
+    pub fn new(max_entries: usize, max_bytes: usize) -> UpdateCache {
+        UpdateCache {
+            lru: LruCache::unbounded(),
+            bytes: 0,
+            max_entries: max_entries.max(1),
+            max_bytes,
+        }
+    }
+
+    /// The update for `key` under `resume`, marked most recently used.
+    pub fn lookup(&mut self, resume: &Arc<Resume>, key: &Key) -> Option<Arc<[u8]>> {
+        let k = (Arc::as_ptr(resume) as usize, *key);
+        self.lru.get(&k).map(|e| Arc::clone(&e.bytes))
+    }
+
+    /// Keeps `bytes` for `key`, evicting the least recently used entries to stay within the
+    /// count and byte budgets.
+    pub fn store(&mut self, resume: &Arc<Resume>, key: Key, bytes: Arc<[u8]>) {
+        let k = (Arc::as_ptr(resume) as usize, key);
+        if let Some(old) = self.lru.pop(&k) {
+            self.bytes -= old.bytes.len();
+        }
+        while self.lru.len() >= self.max_entries || self.bytes + bytes.len() > self.max_bytes {
+            match self.lru.pop_lru() {
+                Some((_, old)) => self.bytes -= old.bytes.len(),
+                None => break,
+            }
+        }
+        self.bytes += bytes.len();
+        let entry = Entry {
+            _resume: Arc::downgrade(resume),
+            bytes,
+        };
+        self.lru.put(k, entry);
+    }
+
+    pub fn clear(&mut self) {
+        self.lru.clear();
+        self.bytes = 0;
+    }
+
+    /// Bytes held.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Whether any key held satisfies `f` (for tests).
+    pub fn any(&self, mut f: impl FnMut(&Key) -> bool) -> bool {
+        self.lru.iter().any(|((_, k), _)| f(k))
+    }
+}
+
+/// The process's update cache. The lock is held for a hash look-up and a reference count, never
+/// while drawing or copying bytes; a panic elsewhere cannot leave it half-updated, so a poisoned
+/// lock is taken as it is.
+static UPDATES: LazyLock<Mutex<UpdateCache>> =
+    LazyLock::new(|| Mutex::new(UpdateCache::new(CACHE_ENTRIES, CACHE_BYTES)));
+
+fn updates() -> std::sync::MutexGuard<'static, UpdateCache> {
+    UPDATES.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+thread_local! {
     /// Scratch frames reused by every session on this thread.
     static SCRATCH: RefCell<(Buffer, Buffer)> = RefCell::new((Buffer::default(), Buffer::default()));
 }
 
 /// The cached update for `key` under `resume`, marked most recently used.
-pub fn lookup(resume: &Arc<Resume>, key: &Key) -> Option<Rc<[u8]>> {
-    FRAMES.with(|c| {
-        let (c, _) = &mut *c.borrow_mut();
-        let i = c
-            .iter()
-            .position(|(r, k, _)| k == key && std::ptr::eq(r.as_ptr(), Arc::as_ptr(resume)))?;
-        let entry = c.remove(i);
-        let bytes = Rc::clone(&entry.2);
-        c.push(entry);
-        Some(bytes)
-    })
+pub fn lookup(resume: &Arc<Resume>, key: &Key) -> Option<Arc<[u8]>> {
+    updates().lookup(resume, key)
 }
 
-/// Keeps `bytes` as the update for `key` if it is small enough, evicting the least recently
-/// used entries to stay within the count and byte budgets.
+/// Keeps `bytes` as the update for `key` if it can be shared and is small enough.
 pub fn store(resume: &Arc<Resume>, key: Key, bytes: &[u8]) {
     if !key.1.cacheable() || bytes.len() > ENTRY_BYTES {
         return;
     }
-    FRAMES.with(|c| {
-        let (c, total) = &mut *c.borrow_mut();
-        while !c.is_empty() && (c.len() >= CACHE_ENTRIES || *total + bytes.len() > CACHE_BYTES) {
-            let (_, _, old) = c.remove(0);
-            *total -= old.len();
-        }
-        *total += bytes.len();
-        c.push((Arc::downgrade(resume), key, Rc::from(bytes)));
-    });
+    // Copied before the lock is taken.
+    let bytes: Arc<[u8]> = Arc::from(bytes);
+    updates().store(resume, key, bytes);
 }
 
-/// Empties this thread's update cache (benchmarks of the uncached path; the layout and
-/// wrapped-text caches are left as they are).
+/// Empties the update cache (benchmarks of the uncached path; the layout and wrapped-text
+/// caches are left as they are).
 pub fn clear() {
-    FRAMES.with(|c| {
-        let (c, total) = &mut *c.borrow_mut();
-        c.clear();
-        *total = 0;
-    });
+    updates().clear();
 }
 
-/// Bytes held by this thread's cache (for tests).
-pub fn cached_bytes() -> usize {
-    FRAMES.with(|c| c.borrow().1)
+/// Whether the update cache holds a key that satisfies `f` (for tests).
+pub fn any_cached(f: impl FnMut(&Key) -> bool) -> bool {
+    updates().any(f)
 }
 
 /// Runs `f` with the two scratch frames (`prev`, `next`), each resized to `rect` and blank.
@@ -191,6 +246,7 @@ mod tests {
         let r = resume();
         let app = |cols| App::new(SectionId::About, Size::new(cols, 30));
         let caps = Capabilities::default();
+        // The process's cache (other tests use it too, with their own resumes).
         store(&r, (caps, From::Other, app(90)), b"redraw");
         assert!(lookup(&r, &(caps, From::Other, app(90))).is_none());
         store(
@@ -199,12 +255,41 @@ mod tests {
             &vec![b'x'; ENTRY_BYTES + 1],
         );
         assert!(lookup(&r, &(caps, From::Nothing, app(91))).is_none());
+        store(&r, (caps, From::Nothing, app(92)), b"first frame");
+        assert_eq!(
+            lookup(&r, &(caps, From::Nothing, app(92))).as_deref(),
+            Some(&b"first frame"[..])
+        );
+        // Another resume, even an equal one, does not see it.
+        assert!(lookup(&resume(), &(caps, From::Nothing, app(92))).is_none());
+
+        // The budgets, on a cache of its own.
+        let mut c = UpdateCache::new(CACHE_ENTRIES, CACHE_BYTES);
         for cols in 10..200 {
-            store(&r, (caps, From::Nothing, app(cols)), &vec![b'y'; 20_000]);
-            assert!(cached_bytes() <= CACHE_BYTES);
+            c.store(
+                &r,
+                (caps, From::Nothing, app(cols)),
+                Arc::from(vec![b'y'; 20_000]),
+            );
+            assert!(c.bytes() <= CACHE_BYTES);
+            assert!(c.lru.len() <= CACHE_ENTRIES);
         }
         // The most recent one is there, the oldest went.
-        assert!(lookup(&r, &(caps, From::Nothing, app(199))).is_some());
-        assert!(lookup(&r, &(caps, From::Nothing, app(10))).is_none());
+        assert!(c.lookup(&r, &(caps, From::Nothing, app(199))).is_some());
+        assert!(c.lookup(&r, &(caps, From::Nothing, app(10))).is_none());
+        // Storing a key again replaces it and counts its bytes once.
+        let before = c.bytes();
+        c.store(
+            &r,
+            (caps, From::Nothing, app(199)),
+            Arc::from(vec![b'z'; 10]),
+        );
+        assert_eq!(c.bytes(), before - 20_000 + 10);
+        let mut small = UpdateCache::new(2, 1 << 20);
+        for cols in 10..13 {
+            small.store(&r, (caps, From::Nothing, app(cols)), Arc::from(&b"f"[..]));
+        }
+        assert!(small.lookup(&r, &(caps, From::Nothing, app(10))).is_none());
+        assert_eq!(small.lru.len(), 2);
     }
 }

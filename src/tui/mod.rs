@@ -215,8 +215,8 @@ impl Tui {
     /// Appends the bytes that bring the client's screen up to date (nothing if it is).
     ///
     /// The bytes depend only on (resume, capabilities, what the client shows, the new state), so
-    /// they are cached per thread (see [`frames`]): the first frame at a common size, or a
-    /// common tab switch, is rendered once and then copied for every visitor.
+    /// they are cached for the whole process (see [`frames`]): the first frame at a common
+    /// size, or a common tab switch, is rendered once and then copied for every visitor.
     pub fn frame(&mut self, resume: &Arc<Resume>, out: &mut Vec<u8>) {
         // Everything goes out as one synchronized update (DEC mode 2026), so the terminal never
         // shows half a frame; nothing at all is sent when nothing changed.

@@ -5,7 +5,7 @@ use ratatui::style::{Color, Modifier, Style};
 use crate::resume::ThemeConfig;
 
 /// How many colours the client's terminal can show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ColorDepth {
     TrueColor,
     Ansi256,
@@ -17,7 +17,7 @@ pub enum ColorDepth {
 }
 
 /// What the terminal can do, from TERM, COLORTERM, NO_COLOR and LANG/LC_*.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Capabilities {
     pub depth: ColorDepth,
     /// Box drawing and symbols (•, ─, ▲); otherwise ASCII.

@@ -28,7 +28,7 @@ pub const MAX_QUERY_BYTES: usize = 128;
 pub type Query = ArrayString<MAX_QUERY_BYTES>;
 
 /// Where the search is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum Mode {
     /// No search: no line, no highlight.
     #[default]
@@ -40,7 +40,7 @@ pub enum Mode {
 }
 
 /// One visitor's search.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct Search {
     pub mode: Mode,
     pub query: Query,
