@@ -15,7 +15,8 @@
 # costs the server with the larger working set (resume-ssh) more, not less.
 #
 # Options: --workload mixed|identical (mixed), --concurrency C (4, per server), --duration S
-# (2), --rounds R (12), --together, --no-pin. Needs `cargo build --release` first. Servers on 127.0.0.1 only, stopped on exit.
+# (2), --rounds R (12), --together, --no-pin. Needs `cargo build --release` first. Servers on
+# 127.0.0.1 only, stopped on exit.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -29,7 +30,7 @@ while [ $# -gt 0 ]; do
         --candidate) CAND=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift ;;
         --no-pin) PIN=0 ;;
         --together) TOGETHER=1 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
