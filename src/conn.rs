@@ -322,6 +322,8 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for GuardedStream<S> {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
+        // russh writes its version line before it reads anything.
+        self.track_task();
         if self.ctl.is_killed() {
             return Poll::Ready(Err(killed_error()));
         }

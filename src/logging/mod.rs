@@ -1,8 +1,10 @@
 //! Logging for `serve`: text or JSON on stderr through a batching, lossy writer ([`batch`]: a
 //! slow or stuck log reader costs dropped lines, counted, never a stalled server), russh's own
-//! lines budgeted and cleaned ([`russh`]), and a panic hook ([`panic`]).
+//! lines budgeted and cleaned ([`russh`]), each connection's span ([`conn_span`]), and a panic
+//! hook ([`panic`]).
 
 pub mod batch;
+pub mod conn_span;
 pub mod panic;
 pub mod russh;
 

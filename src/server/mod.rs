@@ -23,13 +23,13 @@ use russh::keys::PrivateKey;
 use russh::server::Config;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
-use tracing::Instrument;
 
 use self::admission::{Admitted, Gate};
 pub use self::refusal::{Refusal, refusal_bytes};
 pub use self::ssh_config::{SERVER_ID, ssh_config};
 use crate::conn::{ConnCtl, EndReason, GuardedStream};
 use crate::locks::lock;
+use crate::logging::conn_span::ConnSpan;
 use crate::proxy;
 use crate::session::Conn;
 use crate::shared::Shared;
@@ -237,14 +237,14 @@ async fn connection(
     let id = registered.id;
     ctl.budget.set_conn_id(id);
     let _tracked = crate::logging::russh::track(id, Arc::clone(&ctl.budget));
-    let span = tracing::info_span!("conn", id, peer = %shared.log_ip.show(peer));
+    let span = Arc::new(ConnSpan::new(id, Arc::from(shared.log_ip.show(peer))));
     let run = async {
-        let handler = Conn::new(Arc::clone(&shared), Arc::clone(&ctl), span.clone());
+        let handler = Conn::new(Arc::clone(&shared), Arc::clone(&ctl), Arc::clone(&span));
         let stream = GuardedStream::new(stream, Arc::clone(&ctl));
         let session = match russh::server::run_stream(config, stream, handler).await {
             Ok(s) => s,
             Err(e) => {
-                tracing::debug!(error = %e, "handshake failed");
+                span.debug(|| tracing::debug!(error = %e, "handshake failed"));
                 return if ctl.is_killed() {
                     "handshake timeout"
                 } else {
@@ -265,43 +265,45 @@ async fn connection(
             (Ok(()), None) => "closed",
             (Err(e), None) if e.is_disconnect() => "closed",
             (Err(e), None) => {
-                tracing::debug!(error = %e, "session error");
+                span.debug(|| tracing::debug!(error = %e, "session error"));
                 "error"
             }
         }
     };
     let started = std::time::Instant::now();
-    let how = run.instrument(span.clone()).await;
+    let how = run.await;
     let bytes_out = ctl.bytes_out.load(std::sync::atomic::Ordering::Relaxed);
     let authed = ctl.authenticated.load(std::sync::atomic::Ordering::SeqCst);
     let summary = lock(&ctl.summary).clone();
     let duration_ms = started.elapsed().as_millis() as u64;
     let bytes_in = ctl.bytes_in.load(std::sync::atomic::Ordering::Relaxed);
     let counts = ctl.budget.counts();
-    span.in_scope(|| {
-        if probe {
-            tracing::debug!(how, duration_ms, "health check (PROXY LOCAL) ended");
-        } else {
-            tracing::info!(
-                how,
-                client = %summary.client,
-                command = %summary.command,
-                term = %summary.term,
-                size = %summary.size,
-                duration_ms,
-                bytes_out,
-                bytes_in,
-                requests = counts.requests,
-                window_changes = counts.window_changes,
-                refused = counts.refused_total,
-                refused_kinds = %counts.refused,
-                russh_warnings = counts.russh_events,
-                rekeys = counts.rekeys,
-                log_suppressed = counts.log_suppressed,
-                "connection ended"
-            )
-        }
-    });
+    // The closing line names the connection in fields rather than in its span: most
+    // connections have no span (see ConnSpan).
+    if probe {
+        span.debug(|| tracing::debug!(how, duration_ms, "health check (PROXY LOCAL) ended"));
+    } else {
+        tracing::info!(
+            conn = span.id(),
+            peer = %span.peer(),
+            how,
+            client = %summary.client,
+            command = %summary.command,
+            term = %summary.term,
+            size = %summary.size,
+            duration_ms,
+            bytes_out,
+            bytes_in,
+            requests = counts.requests,
+            window_changes = counts.window_changes,
+            refused = counts.refused_total,
+            refused_kinds = %counts.refused,
+            russh_warnings = counts.russh_events,
+            rekeys = counts.rekeys,
+            log_suppressed = counts.log_suppressed,
+            "connection ended"
+        );
+    }
     if !probe {
         metrics.connections_active.dec();
         metrics.bytes_out.inc_by(bytes_out);

@@ -32,6 +32,7 @@ use self::output::{Chan, Mode, find};
 use crate::budget::Refused;
 use crate::commands::Command;
 use crate::conn::ConnCtl;
+use crate::logging::conn_span::ConnSpan;
 use crate::sanitize;
 use crate::shared::Shared;
 use crate::terminal::Size;
@@ -47,12 +48,12 @@ pub struct Conn {
     ctl: Arc<ConnCtl>,
     channels: Vec<Chan>,
     opened: usize,
-    /// The connection's span, so the handler's log lines carry the peer.
-    span: tracing::Span,
+    /// The connection's span (made when a line needs it), so the handler's lines carry the peer.
+    span: Arc<ConnSpan>,
 }
 
 impl Conn {
-    pub fn new(shared: Arc<Shared>, ctl: Arc<ConnCtl>, span: tracing::Span) -> Conn {
+    pub fn new(shared: Arc<Shared>, ctl: Arc<ConnCtl>, span: Arc<ConnSpan>) -> Conn {
         Conn {
             shared,
             ctl,

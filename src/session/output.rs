@@ -62,13 +62,14 @@ impl Conn {
         };
         if let (Some(tab), Some(size)) = (tab, pty) {
             if chan.env.term.as_deref() == Some("dumb") {
-                tracing::debug!("TERM=dumb: drawing without colour or attributes");
+                self.span
+                    .debug(|| tracing::debug!("TERM=dumb: drawing without colour or attributes"));
             }
             let tui = Tui::new(tab, size, chan.env.capabilities());
             chan.mode = Mode::Tui(Box::new(tui));
             self.ctl.set_tui(Some((id, session.handle())));
             let term = chan.env.term.clone().unwrap_or_default();
-            self.span.in_scope(|| {
+            self.span.debug(|| {
                 tracing::debug!(kind = "tui", section = tab.slug(), cols = size.cols, rows = size.rows, term = %term, "session started")
             });
             self.ctl.note(|s| {
@@ -89,7 +90,7 @@ impl Conn {
             exit,
         } = exec::run(&cmd, &resume);
         let kind = cmd.kind();
-        self.span.in_scope(|| {
+        self.span.debug(|| {
             tracing::debug!(
                 kind = "exec",
                 command = kind,
@@ -159,7 +160,7 @@ impl Conn {
             if !out.is_empty() {
                 session.data(id, out)?;
             }
-            self.span.in_scope(|| tracing::debug!("visitor quit"));
+            self.span.debug(|| tracing::debug!("visitor quit"));
             return self.finish_if_drained(id, session);
         }
         if session.has_pending_data(id) {

@@ -27,7 +27,7 @@ impl Conn {
                 Err(e) => (None, format!("pdf: not available: {e}\n"), 1),
             }
         };
-        self.span.in_scope(|| {
+        self.span.debug(|| {
             tracing::debug!(kind = "exec", command = "pdf", pty, exit, "session started")
         });
         self.ctl.note(|s| s.command = "pdf".to_owned());
