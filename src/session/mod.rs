@@ -37,9 +37,8 @@ use crate::sanitize;
 use crate::shared::Shared;
 use crate::terminal::Size;
 
-/// Asks the client's terminal for a status report. The answer arrives as input, which lets the
-/// handler resolve a lone ESC (Esc key vs. a split sequence) and pick up a reloaded resume
-/// without any timer.
+/// Asks the client's terminal for a status report. Its answer arrives as input: the handler then
+/// resolves a lone ESC (Esc key vs. a split sequence) and picks up a reloaded resume, no timer.
 pub const STATUS_QUERY: &[u8] = b"\x1b[5n";
 
 /// The handler of one connection.
