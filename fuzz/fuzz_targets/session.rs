@@ -12,6 +12,7 @@ use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use resume_ssh::config::Limits;
 use resume_ssh::conn::ConnCtl;
+use resume_ssh::logging::conn_span::ConnSpan;
 use resume_ssh::resume::Resume;
 use resume_ssh::session::Conn;
 use resume_ssh::shared::Shared;
@@ -113,7 +114,8 @@ fn cut(s: &str) -> String {
 async fn play(w: &World, ops: Vec<Op>) {
     let (server_io, client_io) = tokio::io::duplex(64 * 1024);
     let ctl = Arc::new(ConnCtl::default());
-    let handler = Conn::new(Arc::clone(&w.shared), ctl, tracing::Span::none());
+    let span = Arc::new(ConnSpan::new(0, Arc::from("-")));
+    let handler = Conn::new(Arc::clone(&w.shared), ctl, span);
     let config = Arc::clone(&w.server);
     let server = tokio::spawn(async move {
         if let Ok(session) = russh::server::run_stream(config, server_io, handler).await {
