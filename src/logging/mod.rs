@@ -1,9 +1,10 @@
 //! Logging for `serve`: text or JSON on stderr through a batching, lossy writer ([`batch`]: a
 //! slow or stuck log reader costs dropped lines, counted, never a stalled server), russh's own
-//! lines budgeted and cleaned ([`russh`]), each connection's span ([`conn_span`]), and a panic
-//! hook ([`panic`]).
+//! lines budgeted and cleaned ([`russh`]), each connection's span ([`conn_span`]), the visit's
+//! closing line written by hand ([`closing`]), and a panic hook ([`panic`]).
 
 pub mod batch;
+pub mod closing;
 pub mod conn_span;
 pub mod panic;
 pub mod russh;
@@ -91,6 +92,7 @@ pub fn init(format: Format) -> FlushGuard {
     let registry = tracing_subscriber::registry().with(filter);
     match format {
         Format::Json => {
+            closing::install(format, writer.clone());
             let fmt = tracing_subscriber::fmt::layer()
                 .json()
                 .flatten_event(true)
@@ -99,8 +101,12 @@ pub fn init(format: Format) -> FlushGuard {
         }
         Format::Text => {
             use std::io::IsTerminal;
+            let ansi = std::io::stderr().is_terminal();
+            if !ansi {
+                closing::install(format, writer.clone());
+            }
             let fmt = tracing_subscriber::fmt::layer()
-                .with_ansi(std::io::stderr().is_terminal())
+                .with_ansi(ansi)
                 .with_writer(writer);
             registry.with(russh::RusshGuard::new(fmt)).init();
         }

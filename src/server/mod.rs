@@ -274,7 +274,8 @@ async fn connection(
     let how = run.await;
     let bytes_out = ctl.bytes_out.load(std::sync::atomic::Ordering::Relaxed);
     let authed = ctl.authenticated.load(std::sync::atomic::Ordering::SeqCst);
-    let summary = lock(&ctl.summary).clone();
+    // The session is over: its summary is taken, not copied.
+    let summary = std::mem::take(&mut *lock(&ctl.summary));
     let duration_ms = started.elapsed().as_millis() as u64;
     let bytes_in = ctl.bytes_in.load(std::sync::atomic::Ordering::Relaxed);
     let counts = ctl.budget.counts();
@@ -283,26 +284,25 @@ async fn connection(
     if probe {
         span.debug(|| tracing::debug!(how, duration_ms, "health check (PROXY LOCAL) ended"));
     } else {
-        tracing::info!(
-            conn = span.id(),
-            peer = %span.peer(),
+        crate::logging::closing::log(&crate::logging::closing::Closing {
+            conn: span.id(),
+            peer: span.peer(),
             how,
-            client = %summary.client,
-            command = %summary.command,
-            term = %summary.term,
-            size = %summary.size,
+            client: &summary.client,
+            command: &summary.command,
+            term: &summary.term,
+            size: &summary.size,
             duration_ms,
             bytes_out,
             bytes_in,
-            requests = counts.requests,
-            window_changes = counts.window_changes,
-            refused = counts.refused_total,
-            refused_kinds = %counts.refused,
-            russh_warnings = counts.russh_events,
-            rekeys = counts.rekeys,
-            log_suppressed = counts.log_suppressed,
-            "connection ended"
-        );
+            requests: counts.requests,
+            window_changes: counts.window_changes,
+            refused: counts.refused_total,
+            refused_kinds: &counts.refused,
+            russh_warnings: counts.russh_events,
+            rekeys: counts.rekeys,
+            log_suppressed: counts.log_suppressed,
+        });
     }
     if !probe {
         metrics.connections_active.dec();
