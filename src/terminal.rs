@@ -243,6 +243,7 @@ impl Default for Sgr {
 
 impl Sgr {
     /// The style a cell is drawn in.
+    #[inline(always)]
     pub(crate) fn of(c: &ratatui::buffer::Cell) -> Sgr {
         Sgr {
             fg: c.fg,
@@ -253,6 +254,7 @@ impl Sgr {
 
     /// Makes `want` the current style, writing the SGR sequence only if it differs (both
     /// encoders draw cell by cell through this).
+    #[inline(always)]
     pub(crate) fn switch_to(&mut self, want: Sgr, out: &mut Vec<u8>) {
         if want != *self {
             want.write(out);

@@ -160,3 +160,74 @@ proptest! {
         prop_assert_eq!(a, b);
     }
 }
+
+/// The one-pass encoder that finds links as it goes gives the bytes of finding them first and
+/// then encoding the linked diff from a blank buffer.
+fn found_is_find_then_diff(next: &Buffer, targets: &resume_ssh::tui::links::Targets) -> usize {
+    let mut spans = Vec::new();
+    targets.find(next, &mut spans);
+    let links = terminal::Links {
+        prev: &[],
+        next: &spans,
+        uris: &targets.uris,
+    };
+    let mut a = Vec::new();
+    terminal::encode_diff_linked(&Buffer::empty(next.area), next, &links, &mut a);
+    let mut b = Vec::new();
+    let mut finder = (!targets.is_empty()).then(|| targets.finder());
+    resume_ssh::blank_frame::encode_over_blank_found(next, finder.as_mut(), &targets.uris, &mut b);
+    assert_eq!(
+        String::from_utf8_lossy(&a),
+        String::from_utf8_lossy(&b),
+        "{:?}",
+        next.area
+    );
+    spans.len()
+}
+
+#[test]
+fn found_over_blank_is_the_linked_diff_for_the_real_ui() {
+    let r = resume();
+    let targets = resume_ssh::tui::links::Targets::of(&r);
+    let none = resume_ssh::tui::links::Targets::default();
+    let mut links = 0;
+    for (cols, rows) in [
+        (45, 30),
+        (80, 24),
+        (100, 30),
+        (120, 40),
+        (200, 60),
+        (61, 21),
+        (240, 70),
+    ] {
+        for tab in SectionId::ALL {
+            for term in ["xterm-256color", "vt100", "xterm-kitty"] {
+                let next = screen(&r, term, tab, cols, rows);
+                links += found_is_find_then_diff(&next, &targets);
+                found_is_find_then_diff(&next, &none);
+            }
+        }
+    }
+    assert!(links >= 20, "only {links} links drawn");
+}
+
+proptest! {
+    /// The same on random cells that show the resume's addresses whole, cut, and next to
+    /// wide characters.
+    #[test]
+    fn found_over_blank_is_the_linked_diff_on_random_cells(
+        w in 1u16..40, h in 1u16..8,
+        ops in proptest::collection::vec((0u16..50, 0u16..10, 0u8..12, 0u8..255), 0..40),
+    ) {
+        let r = resume();
+        let targets = resume_ssh::tui::links::Targets::of(&r);
+        let email = r.basics.email.to_string();
+        let mut next = random_buffer(w, h, &ops);
+        let texts = [email.as_str(), "a@b", "日本:x", "@"];
+        for &(x, y, t, _) in ops.iter().filter(|o| o.2 >= 8) {
+            let style = Style::new().fg(Color::Indexed(t));
+            next.set_string(x % w, y % h, texts[usize::from(t - 8)], style);
+        }
+        found_is_find_then_diff(&next, &targets);
+    }
+}

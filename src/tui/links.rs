@@ -10,7 +10,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::{Arc, Weak};
 
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, Cell};
+
+use crate::blank_frame::RowLinks as _;
 
 use crate::osc;
 use crate::resume::Resume;
@@ -108,10 +110,16 @@ impl Targets {
             return;
         }
         let width = usize::from(buf.area.width);
-        let mut row = String::new();
-        // For each byte of `row`, the cell it came from.
-        let mut cell_of: Vec<usize> = Vec::new();
-        let mut found: Vec<LinkSpan> = Vec::new();
+        let mut finder = self.finder();
+        for (y, cells) in buf.content.chunks(width.max(1)).enumerate() {
+            if cells.iter().any(|c| finder.is_anchor(c.symbol())) {
+                finder.row(cells, y * width, out);
+            }
+        }
+    }
+
+    /// A finder of this resume's addresses, one row at a time.
+    pub fn finder(&self) -> Finder<'_> {
         // ASCII anchors as a bit set: most cells are ASCII, and this runs over every cell.
         let mut ascii = 0u128;
         let mut other = false;
@@ -121,59 +129,85 @@ impl Targets {
                 _ => other = true,
             }
         }
-        for (y, cells) in buf.content.chunks(width.max(1)).enumerate() {
-            let anchored = cells.iter().any(|c| {
-                let sym = c.symbol();
-                match sym.as_bytes().first() {
-                    Some(&b) if b.is_ascii() => (ascii >> b) & 1 == 1,
-                    Some(_) => {
-                        other
-                            && sym
-                                .chars()
-                                .next()
-                                .is_some_and(|ch| self.anchors.contains(&ch))
-                    }
-                    None => false,
-                }
-            });
-            if !anchored {
+        Finder {
+            targets: self,
+            ascii,
+            other,
+            row: String::new(),
+            cell_of: Vec::new(),
+            found: Vec::new(),
+        }
+    }
+}
+
+/// Finds the addresses on rows of a frame (see [`Targets::finder`]); keeps its scratch.
+pub struct Finder<'t> {
+    targets: &'t Targets,
+    ascii: u128,
+    other: bool,
+    row: String,
+    /// For each byte of `row`, the cell it came from.
+    cell_of: Vec<usize>,
+    found: Vec<LinkSpan>,
+}
+
+impl crate::blank_frame::RowLinks for Finder<'_> {
+    /// Whether a cell showing `sym` may be part of an address: a row without such a cell has
+    /// none, and is not read as text.
+    #[inline]
+    fn is_anchor(&self, sym: &str) -> bool {
+        match sym.as_bytes().first() {
+            Some(&b) if b.is_ascii() => (self.ascii >> b) & 1 == 1,
+            Some(_) => {
+                self.other
+                    && sym
+                        .chars()
+                        .next()
+                        .is_some_and(|ch| self.targets.anchors.contains(&ch))
+            }
+            None => false,
+        }
+    }
+
+    /// Appends the links of the row `cells` (whose first cell is cell `start` of the frame),
+    /// sorted and not overlapping.
+    fn row(&mut self, cells: &[Cell], start: usize, out: &mut Vec<LinkSpan>) {
+        let width = cells.len();
+        self.row.clear();
+        self.cell_of.clear();
+        let mut skip = 0usize;
+        for (x, cell) in cells.iter().enumerate() {
+            if skip > 0 {
+                skip -= 1;
                 continue;
             }
-            row.clear();
-            cell_of.clear();
-            let mut skip = 0usize;
-            for (x, cell) in cells.iter().enumerate() {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = cell.symbol();
-                skip = symbol_width(sym).saturating_sub(1);
-                row.push_str(sym);
-                cell_of.extend(std::iter::repeat_n(x, sym.len()));
-            }
-            found.clear();
-            for (target, text) in self.texts.iter().enumerate() {
-                for (at, _) in row.match_indices(text.as_str()) {
-                    let start = cell_of[at];
-                    let last = cell_of[at + text.len() - 1];
-                    let end = last + symbol_width(cells[last].symbol()).max(1);
-                    let span = LinkSpan {
-                        start: y * width + start,
-                        end: y * width + end.min(width),
-                        target,
-                    };
-                    if !found
-                        .iter()
-                        .any(|s| s.start < span.end && span.start < s.end)
-                    {
-                        found.push(span);
-                    }
-                }
-            }
-            found.sort_by_key(|s| s.start);
-            out.extend_from_slice(&found);
+            let sym = cell.symbol();
+            skip = symbol_width(sym).saturating_sub(1);
+            self.row.push_str(sym);
+            self.cell_of.extend(std::iter::repeat_n(x, sym.len()));
         }
+        self.found.clear();
+        for (target, text) in self.targets.texts.iter().enumerate() {
+            for (at, _) in self.row.match_indices(text.as_str()) {
+                let first = self.cell_of[at];
+                let last = self.cell_of[at + text.len() - 1];
+                let end = last + symbol_width(cells[last].symbol()).max(1);
+                let span = LinkSpan {
+                    start: start + first,
+                    end: start + end.min(width),
+                    target,
+                };
+                if !self
+                    .found
+                    .iter()
+                    .any(|s| s.start < span.end && span.start < s.end)
+                {
+                    self.found.push(span);
+                }
+            }
+        }
+        self.found.sort_by_key(|s| s.start);
+        out.extend_from_slice(&self.found);
     }
 }
 

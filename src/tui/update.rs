@@ -71,14 +71,13 @@ impl Tui {
                 out.extend_from_slice(terminal::CLEAR);
                 frames::with_next(rect, |next| {
                     self.draw(&self.app, resume, next);
-                    let mut next_spans = Vec::new();
-                    targets.find(next, &mut next_spans);
-                    let links = terminal::Links {
-                        prev: &[],
-                        next: &next_spans,
-                        uris: &targets.uris,
-                    };
-                    crate::blank_frame::encode_over_blank_linked(next, &links, out);
+                    let mut finder = (!targets.is_empty()).then(|| targets.finder());
+                    crate::blank_frame::encode_over_blank_found(
+                        next,
+                        finder.as_mut(),
+                        &targets.uris,
+                        out,
+                    );
                 });
             }
         }

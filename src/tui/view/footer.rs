@@ -3,7 +3,6 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line as TLine, Span};
-use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthStr;
 
 use super::ViewCtx;
@@ -47,7 +46,9 @@ pub fn render(area: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
         spans.push(Span::styled(format!(" {what}  "), t.footer));
         used += cost((k, what));
     }
-    TLine::from(spans).render(area, buf);
+    // put_line, not `Line::render`: the same cells without grapheme segmentation (this row is
+    // drawn on every uncached frame).
+    super::widgets::put_line(buf, area.x, area.y, &TLine::from(spans), area.width);
     let rw = right.width() as u16 + 1;
     if usize::from(rw) + used < avail {
         buf.set_string(area.right() - rw, area.y, right, t.footer);

@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use super::ViewCtx;
+use super::{ViewCtx, widgets};
 use crate::content::SectionId;
 use crate::tui::layout;
 
@@ -32,6 +32,9 @@ pub fn render(area: Rect, selected: SectionId, ctx: &ViewCtx, buf: &mut Buffer) 
         } else {
             (t.tab, s.label.clone())
         };
-        buf.set_stringn(area.x + s.x, area.y, label, usize::from(area.width), style);
+        // As `set_stringn` would draw it, without grapheme segmentation.
+        let line = ratatui::text::Line::from(ratatui::text::Span::styled(label, style));
+        let x = area.x.saturating_add(s.x);
+        widgets::put_line(buf, x, area.y, &line, buf.area.right().saturating_sub(x));
     }
 }
