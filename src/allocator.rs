@@ -18,6 +18,23 @@ pub fn tune() {
     {
         // SAFETY: mallopt only changes malloc's parameters, under glibc's own lock. A refusal
         // (return 0) leaves glibc's defaults, which still work.
-        let _ = unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD as libc::c_int) };
+        let _ =
+            unsafe { glibc::mallopt(glibc::M_MMAP_THRESHOLD, MMAP_THRESHOLD as std::ffi::c_int) };
+    }
+}
+
+/// glibc's `mallopt`, declared by hand: it is the server's only use of the C library beyond
+/// what std and tokio wrap, and one declaration of a stable glibc ABI is cheaper to read than
+/// a direct `libc` dependency in the server crate (the bench tools keep theirs).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod glibc {
+    use std::ffi::c_int;
+
+    /// `M_MMAP_THRESHOLD` from glibc's `<malloc.h>`.
+    pub const M_MMAP_THRESHOLD: c_int = -3;
+
+    unsafe extern "C" {
+        /// `int mallopt(int param, int value)`: 1 on success, 0 on error.
+        pub fn mallopt(param: c_int, value: c_int) -> c_int;
     }
 }

@@ -43,6 +43,19 @@ fn screen(r: &Arc<Resume>, term: &str, tab: SectionId, cols: u16, rows: u16) -> 
     next
 }
 
+/// The real UI's sizes under test: a phone, the classic terminal, laptops, a big monitor, odd
+/// sizes and one past the largest kept scratch frame.
+const SIZES: [(u16, u16); 8] = [
+    (45, 30),
+    (80, 24),
+    (100, 30),
+    (120, 40),
+    (200, 60),
+    (61, 21),
+    (41, 13),
+    (240, 70),
+];
+
 fn random_buffer(w: u16, h: u16, ops: &[(u16, u16, u8, u8)]) -> Buffer {
     let mut b = Buffer::empty(Rect::new(0, 0, w, h));
     let texts = ["a", "日本", "x y", " ", "→", "é", "😀z", "  "];
@@ -57,6 +70,13 @@ fn random_buffer(w: u16, h: u16, ops: &[(u16, u16, u8, u8)]) -> Buffer {
         b.set_string(x % w, y % h, texts[usize::from(t) % texts.len()], style);
     }
     b
+}
+
+/// The reference: `next` drawn with `links` as a linked diff from a blank buffer.
+fn linked_diff_from_blank(next: &Buffer, links: &terminal::Links) -> Vec<u8> {
+    let mut out = Vec::new();
+    terminal::encode_diff_linked(&Buffer::empty(next.area), next, links, &mut out);
+    out
 }
 
 proptest! {
@@ -77,14 +97,7 @@ proptest! {
 #[test]
 fn over_blank_is_the_diff_from_blank_for_the_real_ui() {
     let r = resume();
-    for (cols, rows) in [
-        (45, 30),
-        (80, 24),
-        (100, 30),
-        (200, 60),
-        (41, 13),
-        (240, 70),
-    ] {
+    for (cols, rows) in SIZES {
         for term in ["xterm-256color", "xterm", "vt100", "dumb", "alacritty"] {
             let next = screen(&r, term, SectionId::Experience, cols, rows);
             let mut a = Vec::new();
@@ -107,14 +120,7 @@ fn linked_over_blank_is_the_linked_diff_from_blank() {
     let r = resume();
     let targets = resume_ssh::tui::links::Targets::of(&r);
     let mut linked_frames = 0;
-    for (cols, rows) in [
-        (45, 30),
-        (80, 24),
-        (100, 30),
-        (120, 40),
-        (200, 60),
-        (240, 70),
-    ] {
+    for (cols, rows) in SIZES {
         for tab in SectionId::ALL {
             let next = screen(&r, "xterm-256color", tab, cols, rows);
             let mut spans = Vec::new();
@@ -125,8 +131,7 @@ fn linked_over_blank_is_the_linked_diff_from_blank() {
                 next: &spans,
                 uris: &targets.uris,
             };
-            let mut a = Vec::new();
-            terminal::encode_diff_linked(&Buffer::empty(next.area), &next, &links, &mut a);
+            let a = linked_diff_from_blank(&next, &links);
             let mut b = Vec::new();
             resume_ssh::blank_frame::encode_over_blank_linked(&next, &links, &mut b);
             assert_eq!(a, b, "{cols}x{rows} {tab:?}");
@@ -153,8 +158,7 @@ proptest! {
             at = start + len;
         }
         let links = terminal::Links { prev: &[], next: &spans, uris: &uris };
-        let mut a = Vec::new();
-        terminal::encode_diff_linked(&Buffer::empty(next.area), &next, &links, &mut a);
+        let a = linked_diff_from_blank(&next, &links);
         let mut b = Vec::new();
         resume_ssh::blank_frame::encode_over_blank_linked(&next, &links, &mut b);
         prop_assert_eq!(a, b);
@@ -171,8 +175,7 @@ fn found_is_find_then_diff(next: &Buffer, targets: &resume_ssh::tui::links::Targ
         next: &spans,
         uris: &targets.uris,
     };
-    let mut a = Vec::new();
-    terminal::encode_diff_linked(&Buffer::empty(next.area), next, &links, &mut a);
+    let a = linked_diff_from_blank(next, &links);
     let mut b = Vec::new();
     let mut finder = (!targets.is_empty()).then(|| targets.finder());
     resume_ssh::blank_frame::encode_over_blank_found(next, finder.as_mut(), &targets.uris, &mut b);
@@ -191,15 +194,7 @@ fn found_over_blank_is_the_linked_diff_for_the_real_ui() {
     let targets = resume_ssh::tui::links::Targets::of(&r);
     let none = resume_ssh::tui::links::Targets::default();
     let mut links = 0;
-    for (cols, rows) in [
-        (45, 30),
-        (80, 24),
-        (100, 30),
-        (120, 40),
-        (200, 60),
-        (61, 21),
-        (240, 70),
-    ] {
+    for (cols, rows) in SIZES {
         for tab in SectionId::ALL {
             for term in ["xterm-256color", "vt100", "xterm-kitty"] {
                 let next = screen(&r, term, tab, cols, rows);

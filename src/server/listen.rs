@@ -32,10 +32,12 @@ pub fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
     }
 }
 
+/// The errors of a host without IPv6: the family or protocol is not supported, or no address.
 fn no_ipv6(e: &std::io::Error) -> bool {
+    use rustix::io::Errno;
     matches!(
-        e.raw_os_error(),
-        Some(libc::EAFNOSUPPORT) | Some(libc::EADDRNOTAVAIL) | Some(libc::EPROTONOSUPPORT)
+        Errno::from_io_error(e),
+        Some(Errno::AFNOSUPPORT | Errno::ADDRNOTAVAIL | Errno::PROTONOSUPPORT)
     )
 }
 
@@ -67,4 +69,25 @@ pub fn inherited_or_bind(addrs: &[SocketAddr]) -> anyhow::Result<Vec<TcpListener
         .into_iter()
         .map(|l| TcpListener::from_std(l).context("socket activation"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::no_ipv6;
+    use rustix::io::Errno;
+
+    #[test]
+    fn only_a_missing_ipv6_falls_back() {
+        for e in [
+            Errno::AFNOSUPPORT,
+            Errno::ADDRNOTAVAIL,
+            Errno::PROTONOSUPPORT,
+        ] {
+            assert!(no_ipv6(&e.into()), "{e:?}");
+        }
+        for e in [Errno::ACCESS, Errno::ADDRINUSE, Errno::INVAL] {
+            assert!(!no_ipv6(&e.into()), "{e:?}");
+        }
+        assert!(!no_ipv6(&std::io::Error::other("not an OS error")));
+    }
 }
