@@ -2,8 +2,8 @@
 //! a kill switch wired into the socket, byte counters, activity time and the open TUI channel.
 
 use std::pin::Pin;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Instant;
 
@@ -11,6 +11,7 @@ use futures_util::task::AtomicWaker;
 use russh::ChannelId;
 use russh::server::Handle;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::sync::Notify;
 
 use crate::locks::lock;
 
@@ -78,12 +79,15 @@ pub struct ConnCtl {
     end: Mutex<Option<(EndReason, Instant)>>,
     /// The SSH session's handle, once the handshake has begun.
     pub handle: Mutex<Option<Handle>>,
-    /// The channel showing the TUI, for messages from outside the handler.
-    pub tui: Mutex<Option<(ChannelId, Handle)>>,
+    /// The channel showing the TUI and the waker of its visit's task (reloads and the end of
+    /// the connection wake it; it draws, or says goodbye, itself).
+    visit: Mutex<Option<(ChannelId, Arc<Notify>)>>,
     /// Filled in by the handler, logged when the connection ends.
     pub summary: Mutex<Summary>,
     /// What the connection may still spend, and what it did.
     pub budget: std::sync::Arc<crate::budget::Budget>,
+    /// The client's address as per-address limits key it (set once, at accept).
+    pub address: std::sync::OnceLock<std::net::IpAddr>,
 }
 
 impl Default for ConnCtl {
@@ -100,9 +104,10 @@ impl Default for ConnCtl {
             ending: AtomicBool::new(false),
             end: Mutex::new(None),
             handle: Mutex::new(None),
-            tui: Mutex::new(None),
+            visit: Mutex::new(None),
             summary: Mutex::new(Summary::default()),
             budget: Default::default(),
+            address: std::sync::OnceLock::new(),
         }
     }
 }
@@ -154,22 +159,29 @@ impl ConnCtl {
         f(&mut lock(&self.summary));
     }
 
-    /// Records the channel showing the TUI (or that none does).
-    pub fn set_tui(&self, tui: Option<(ChannelId, Handle)>) {
-        *lock(&self.tui) = tui;
+    /// Records the channel showing the TUI and its visit's waker (or that none does).
+    pub fn set_visit(&self, visit: Option<(ChannelId, Arc<Notify>)>) {
+        *lock(&self.visit) = visit;
     }
 
-    /// Forgets the TUI channel if it is `channel`.
-    pub fn clear_tui_if(&self, channel: ChannelId) {
-        let mut g = lock(&self.tui);
+    /// Forgets the visit if it is on `channel`.
+    pub fn clear_visit_if(&self, channel: ChannelId) {
+        let mut g = lock(&self.visit);
         if g.as_ref().is_some_and(|(id, _)| *id == channel) {
             *g = None;
         }
     }
 
-    /// The TUI channel and its session handle, if a TUI is showing.
-    pub fn tui_handle(&self) -> Option<(ChannelId, Handle)> {
-        lock(&self.tui).clone()
+    /// Wakes the visit's task, if a TUI is showing: it draws what changed (a reloaded resume),
+    /// or ends the visit if the connection is ending. False if no TUI is showing.
+    pub fn wake_visit(&self) -> bool {
+        match &*lock(&self.visit) {
+            Some((_, wake)) => {
+                wake.notify_one();
+                true
+            }
+            None => false,
+        }
     }
 }
 

@@ -33,3 +33,4 @@ pub mod session;
 pub mod shared;
 pub mod terminal;
 pub mod tui;
+pub mod visit;

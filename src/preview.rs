@@ -103,8 +103,7 @@ pub fn run(path: &Path, tab: SectionId) -> anyhow::Result<()> {
         }
         let now = size();
         if now != tui.app().size {
-            // The loop draws the next frame itself, whatever `resize` advises.
-            tui.resize(now, std::time::Instant::now());
+            tui.resize(now);
         }
         let m = modified(path);
         if m != stamp {

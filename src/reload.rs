@@ -1,6 +1,6 @@
 //! Live reload of resume.toml: on SIGHUP or when the file changes, parse and validate it again;
-//! swap in a good file, keep the old one (and log file:line:col) on a bad one; then nudge open
-//! TUI sessions to redraw.
+//! swap in a good file, keep the old one (and log file:line:col) on a bad one; then wake open
+//! TUI sessions' visits, which draw the new version.
 //!
 //! The directory is watched (editors often replace the file by renaming), events are debounced,
 //! and a changed file is only taken once two reads a moment apart agree, so a file that is still
@@ -11,7 +11,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::resume::Resume;
-use crate::session::STATUS_QUERY;
 use crate::shared::Shared;
 
 /// Quiet time before a change is read, and between the two reads that must agree.
@@ -59,36 +58,18 @@ async fn settled(path: &Path) -> bool {
     false
 }
 
-/// How long one session's nudge may wait for room in its queue; a client that stopped reading
-/// misses this redraw (it draws the new resume on its next key).
-const NUDGE_LIMIT: Duration = Duration::from_secs(2);
-
-/// Asks every open TUI to redraw: their terminals answer a status query, and the answer makes the
-/// session draw the new resume. All sessions are nudged at once, each within [`NUDGE_LIMIT`], so
-/// a session whose client stopped reading delays no one; the whole round takes at most that.
-pub async fn nudge_sessions(shared: &Shared) {
-    let nudges = shared
-        .connections()
-        .into_iter()
-        .filter_map(|ctl| ctl.tui_handle())
-        .map(|(channel, handle)| async move {
-            let send = handle.data(channel, STATUS_QUERY.to_vec());
-            tokio::time::timeout(NUDGE_LIMIT, send).await.is_ok()
-        });
-    let sent = futures_util::future::join_all(nudges).await;
-    let late = sent.iter().filter(|ok| !**ok).count();
-    if late > 0 {
-        tracing::info!(
-            sessions = sent.len(),
-            late,
-            "reload: some sessions are not reading; they redraw on their next key"
-        );
-    }
+/// Wakes every open TUI's visit: each draws the new resume within a frame, whatever its client
+/// answers or sends (a client that is not reading draws it when its window opens). Returns how
+/// many were woken.
+pub fn wake_sessions(shared: &Shared) -> usize {
+    let mut woken = 0;
+    shared.for_each_connection(|ctl| woken += usize::from(ctl.wake_visit()));
+    woken
 }
 
-async fn reload_and_nudge(shared: &Shared, path: &Path) {
+fn reload_and_wake(shared: &Shared, path: &Path) {
     if reload(shared, path) == Outcome::Reloaded {
-        nudge_sessions(shared).await;
+        wake_sessions(shared);
     }
 }
 
@@ -114,7 +95,7 @@ pub fn spawn(shared: Arc<Shared>, path: PathBuf, watch: bool) {
             tokio::time::sleep(SETTLE).await;
             while rx.try_recv().is_ok() {}
             if settled(&path2).await {
-                reload_and_nudge(&shared2, &path2).await;
+                reload_and_wake(&shared2, &path2);
             } else {
                 tracing::warn!(path = %path2.display(), "resume keeps changing or is missing; not reloaded");
             }
@@ -131,7 +112,7 @@ pub fn spawn(shared: Arc<Shared>, path: PathBuf, watch: bool) {
         };
         while hup.recv().await.is_some() {
             tracing::info!("SIGHUP: reloading the resume");
-            reload_and_nudge(&shared, &path).await;
+            reload_and_wake(&shared, &path);
         }
     });
 }

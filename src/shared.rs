@@ -24,6 +24,8 @@ pub struct Shared {
     pub proxy_protocol: bool,
     /// Tests only: the exec command `__panic` panics inside the session handler.
     pub test_hooks: bool,
+    /// The drawing time of each address's visits (see [`crate::visit::budget`]).
+    pub render_budgets: crate::visit::budget::PerAddress,
     /// By id, in order: the sweep walks it in short steps ([`Shared::connections_after`]).
     conns: Mutex<BTreeMap<u64, Arc<ConnCtl>>>,
     next_id: AtomicU64,
@@ -44,6 +46,7 @@ impl Shared {
             log_ip: LogIp::default(),
             proxy_protocol: false,
             test_hooks: false,
+            render_budgets: Default::default(),
             conns: Mutex::new(BTreeMap::new()),
             next_id: AtomicU64::new(1),
             shutting_down: AtomicBool::new(false),

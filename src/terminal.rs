@@ -63,6 +63,9 @@ pub const MOUSE_OFF: &[u8] = b"\x1b[?1006l\x1b[?1000l";
 /// Synchronized output (DEC mode 2026): the terminal shows the frame only once it is complete.
 pub const SYNC_BEGIN: &[u8] = b"\x1b[?2026h";
 pub const SYNC_END: &[u8] = b"\x1b[?2026l";
+/// Asks the terminal for a status report (DSR 5); its answer (`ESC [ 0 n`) arrives as input
+/// and tells a lone Esc key from the start of a split sequence.
+pub const STATUS_QUERY: &[u8] = b"\x1b[5n";
 /// Clears the screen before a full redraw.
 pub const CLEAR: &[u8] = b"\x1b[H\x1b[2J";
 

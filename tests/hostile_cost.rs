@@ -335,9 +335,8 @@ async fn a_window_change_flood_costs_little_and_spares_a_bystander() {
     assert!(p(0.95) <= 25.0, "bystander p95 {:.1} ms", p(0.95));
 }
 
-/// Size changes that come faster than the frame interval are not lost: the server asks the
-/// terminal for a status report, and once the terminal answers, the screen shows the latest
-/// size (no key needed).
+/// Size changes that come faster than the frame interval are not lost: the screen ends drawn at
+/// the latest size, with no key pressed and no query answered.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sizes_sent_in_a_burst_end_drawn_at_the_last_one() {
     let _gate = GATE.lock().await;
@@ -345,7 +344,6 @@ async fn sizes_sent_in_a_burst_end_drawn_at_the_last_one() {
     let mut sessions = open_sessions(server.addr, 1, 100, 30).await;
     let (_client, term) = sessions.pop().expect("a session");
     term.set_parsing(true);
-    let from = term.raw_len();
     for (cols, rows) in [(80, 24), (120, 40), (70, 20), (130, 35)] {
         term.write
             .window_change(cols, rows, 0, 0)
@@ -353,9 +351,6 @@ async fn sizes_sent_in_a_burst_end_drawn_at_the_last_one() {
             .expect("window-change");
     }
     term.resize(91, 29).await;
-    term.wait_bytes(from, resume_ssh::session::STATUS_QUERY)
-        .await;
-    term.send(b"\x1b[0n").await;
     let want = expected_screen(
         &shipped_resume(),
         resume_ssh::content::SectionId::About,
@@ -365,4 +360,199 @@ async fn sizes_sent_in_a_burst_end_drawn_at_the_last_one() {
     );
     term.wait_screen("About at 91x29 after the burst of sizes", &want)
         .await;
+}
+
+/// Connects from `source` (any address in 127.0.0.0/8 is this machine), so one test plays
+/// visitors from several addresses.
+async fn connect_from(source: &str, addr: SocketAddr) -> Client {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind(format!("{source}:0").parse().expect("source address"))
+        .expect("bind the source address");
+    let stream = timeout(WAIT, socket.connect(addr))
+        .await
+        .expect("TCP connect timed out")
+        .expect("TCP connect");
+    stream.set_nodelay(true).ok();
+    connect_stream(stream, client_config()).await
+}
+
+/// What one hostile address does to each of its connections: `step` is sent every 5 ms (one
+/// packet each) for `secs` seconds; the last `finale` bytes name the state that must end drawn.
+#[derive(Clone, Copy)]
+enum Attack {
+    /// Alternately `e` and Backspace in the search line.
+    SearchTyping,
+    /// A window-change to a random size followed by one byte.
+    ResizeAndKey,
+}
+
+/// Ten connections from 127.0.0.1 (the per-address cap) run `attack` at 400×200 for 10 s while
+/// a visitor from 127.0.0.2 presses keys and fresh visitors from 127.0.0.3 connect. The visitor's
+/// key p95 stays ≤ 25 ms, a fresh visitor's first frame ≤ 300 ms, the attack costs the server at
+/// most 25% of one core in all, and an attacker still ends with its last state drawn.
+async fn one_address_cannot_buy_anothers_time(attack: Attack) {
+    const ATTACKERS: usize = 10;
+    const SECS: u64 = 10;
+    let server = Served::start();
+    let mut attackers = Vec::new();
+    for _ in 0..ATTACKERS {
+        let client = connect_from("127.0.0.1", server.addr).await;
+        let term = client
+            .tui(TuiOpts {
+                cols: 400,
+                rows: 200,
+                ..TuiOpts::default()
+            })
+            .await;
+        term.wait_text(NAME).await;
+        if matches!(attack, Attack::SearchTyping) {
+            term.send(b"/").await;
+        }
+        term.settle(Duration::from_millis(50)).await;
+        attackers.push((client, term));
+    }
+    // The first attacker's screen is followed throughout; the others' output only counted.
+    for (_, t) in attackers.iter().skip(1) {
+        t.set_parsing(false);
+    }
+    let by_client = connect_from("127.0.0.2", server.addr).await;
+    let by_term = by_client.tui(TuiOpts::default()).await;
+    by_term.first_frame().await;
+
+    let cpu_before = server.cpu();
+    let started = Instant::now();
+    let stop = started + Duration::from_secs(SECS);
+    let mut tasks = Vec::new();
+    for (i, (client, term)) in attackers.into_iter().enumerate() {
+        tasks.push(tokio::spawn(async move {
+            let mut k = 0u32;
+            let mut tick = tokio::time::interval(Duration::from_millis(5));
+            while Instant::now() < stop {
+                tick.tick().await;
+                match attack {
+                    Attack::SearchTyping => {
+                        term.send(if k % 2 == 0 { b"e" } else { b"\x7f" }).await;
+                    }
+                    Attack::ResizeAndKey => {
+                        // A different size every time (deterministic per attacker).
+                        let n = k.wrapping_mul(7919).wrapping_add(i as u32 * 104_729);
+                        let (cols, rows) = (40 + n % 361, 10 + (n / 361) % 191);
+                        let _ = timeout(WAIT, term.write.window_change(cols, rows, 0, 0)).await;
+                        term.send(if k % 2 == 0 { b"j" } else { b"k" }).await;
+                    }
+                }
+                k += 1;
+            }
+            (client, term, k)
+        }));
+    }
+    // The visitor from another address presses a key at a human pace; fresh visitors from a
+    // third address connect now and then.
+    let mut latencies = Vec::new();
+    let mut first_frames = Vec::new();
+    while Instant::now() < stop {
+        let from = by_term.raw_len();
+        let t0 = Instant::now();
+        by_term
+            .send(if latencies.len() % 2 == 0 { b"l" } else { b"h" })
+            .await;
+        by_term
+            .wait_for("the visitor's frame", Duration::from_secs(10), |s| {
+                s.raw.len() > from
+            })
+            .await;
+        latencies.push(t0.elapsed().as_secs_f64() * 1000.0);
+        if latencies.len() % 10 == 0 {
+            let t0 = Instant::now();
+            let fresh = connect_from("127.0.0.3", server.addr).await;
+            let term = fresh.tui(TuiOpts::default()).await;
+            term.wait_text(NAME).await;
+            first_frames.push(t0.elapsed().as_secs_f64() * 1000.0);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut sent = 0;
+    let mut done = Vec::new();
+    for t in tasks {
+        let (client, term, k) = t.await.expect("attacker");
+        sent += k;
+        done.push((client, term));
+    }
+    let cpu = server.cpu().saturating_sub(cpu_before);
+    let elapsed = started.elapsed();
+    let share = cpu.as_secs_f64() / elapsed.as_secs_f64();
+    latencies.sort_by(f64::total_cmp);
+    first_frames.sort_by(f64::total_cmp);
+    let p = |v: &[f64], q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "{}: {sent} packets from one address in {elapsed:?}; server CPU {cpu:?} ({:.0}% of a core); visitor key p50 {:.1} ms p95 {:.1} ms ({} presses); fresh first frame max {:.0} ms ({})",
+        match attack {
+            Attack::SearchTyping => "search typing at 400x200",
+            Attack::ResizeAndKey => "window-change + a byte",
+        },
+        share * 100.0,
+        p(&latencies, 0.5),
+        p(&latencies, 0.95),
+        latencies.len(),
+        first_frames.last().copied().unwrap_or(0.0),
+        first_frames.len(),
+    );
+    // The attacker followed all along ends with its last state drawn.
+    let (_, watched) = &done[0];
+    match attack {
+        Attack::SearchTyping => {
+            watched.send(b"zq").await;
+            watched
+                .wait_for("the attacker's last query drawn", WAIT, |s| {
+                    s.parser.screen().contents().contains("/ezq")
+                        || s.parser.screen().contents().contains("/zq")
+                })
+                .await;
+        }
+        Attack::ResizeAndKey => {
+            watched.resize(90, 28).await;
+            watched.send(b"1").await;
+            let want = expected_screen(
+                &shipped_resume(),
+                resume_ssh::content::SectionId::About,
+                90,
+                28,
+                "xterm-256color",
+            );
+            watched
+                .wait_screen("About at 90x28 after the attack", &want)
+                .await;
+        }
+    }
+    assert!(
+        share <= 0.25,
+        "the attack cost the server {:.0}% of a core",
+        share * 100.0
+    );
+    assert!(
+        p(&latencies, 0.95) <= 25.0,
+        "visitor key p95 {:.1} ms",
+        p(&latencies, 0.95)
+    );
+    assert!(!first_frames.is_empty());
+    assert!(
+        first_frames.iter().all(|&ms| ms <= 300.0),
+        "a fresh visitor's first frame took up to {:.0} ms",
+        first_frames.last().copied().unwrap_or(0.0)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "CPU figures need the release server: RESUME_SSH_BIN=target/release/resume-ssh cargo test --test hostile_cost -- --ignored"]
+async fn ten_search_typists_from_one_address_spare_everyone_else() {
+    let _gate = GATE.lock().await;
+    one_address_cannot_buy_anothers_time(Attack::SearchTyping).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "CPU figures need the release server: RESUME_SSH_BIN=target/release/resume-ssh cargo test --test hostile_cost -- --ignored"]
+async fn ten_resizers_from_one_address_spare_everyone_else() {
+    let _gate = GATE.lock().await;
+    one_address_cannot_buy_anothers_time(Attack::ResizeAndKey).await;
 }

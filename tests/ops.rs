@@ -52,14 +52,12 @@ async fn file_edits_reach_open_sessions_and_bad_files_are_never_served() {
         "label = \"Backend Platform Engineer\"",
         "label = \"Principal Platform Engineer\"",
     );
-    let from = term.raw_len();
     let text = edited.clone();
     let p = path.clone();
     tokio::task::spawn_blocking(move || save_in_place(&p, &text, Duration::from_millis(100)))
         .await
         .unwrap();
-    // The server asks the terminal for a status report; the answer makes the session redraw.
-    answer_status_query(&term, from).await;
+    // The session redraws from the server side: no key, no answer to any query.
     term.wait_text("Principal Platform Engineer").await;
     assert!(term.contents().contains("Key Achievements"), "tab kept");
     assert_eq!(
@@ -87,7 +85,6 @@ async fn file_edits_reach_open_sessions_and_bad_files_are_never_served() {
     assert_eq!(server.shared.resume().work.len(), 3);
 
     // SIGHUP-style reload (the function the signal calls) picks up a fixed file at once.
-    let from = term.raw_len();
     std::fs::write(&path, shipped_text()).unwrap();
     let outcome = reload::reload(&server.shared, &path);
     assert!(
@@ -97,16 +94,8 @@ async fn file_edits_reach_open_sessions_and_bad_files_are_never_served() {
         ),
         "{outcome:?}"
     );
-    reload::nudge_sessions(&server.shared).await;
-    answer_status_query(&term, from).await;
+    reload::wake_sessions(&server.shared);
     term.wait_text("Backend Platform Engineer").await;
-}
-
-/// Plays the terminal's part: waits for the status query `ESC [ 5 n` and answers `ESC [ 0 n`.
-async fn answer_status_query(term: &common::Term, from: usize) {
-    term.wait_bytes(from, resume_ssh::session::STATUS_QUERY)
-        .await;
-    term.send(b"\x1b[0n").await;
 }
 
 /// The real binary speaks the systemd notify protocol: READY=1 once it listens, WATCHDOG=1 while

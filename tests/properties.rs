@@ -87,7 +87,7 @@ proptest! {
             match op {
                 Op::Bytes(b) => tui.input(&b, &resume),
                 Op::Resize(c, r) => {
-                    tui.resize(Size::clamped(c, r), std::time::Instant::now());
+                    tui.resize(Size::clamped(c, r));
                 }
                 Op::Flush => tui.flush_input(&resume),
             }

@@ -13,7 +13,6 @@ use tokio::task::JoinHandle;
 use super::admission::Gate;
 use crate::conn::{ConnCtl, EndReason};
 use crate::shared::Shared;
-use crate::terminal;
 
 /// Connections checked per step of the sweep.
 const STEP: usize = 256;
@@ -98,15 +97,10 @@ fn check(shared: &Shared, ctl: Arc<ConnCtl>, now: Instant) {
 /// Tells a session it is being ended (restoring its terminal first if it shows the TUI), then
 /// asks the client to disconnect. The sweep cuts the socket if the client lingers.
 pub(super) async fn end_session(ctl: Arc<ConnCtl>, why: EndReason) {
-    if let Some((channel, h)) = ctl.tui_handle() {
-        // A TUI: restore the terminal, say why, and close the channel; OpenSSH then exits
-        // cleanly (status 0) and the sweep cuts the socket only if the client lingers.
-        let mut out = terminal::LEAVE.to_vec();
-        out.extend_from_slice(format!("\r\n{}\r\n", why.message()).as_bytes());
-        let _ = h.data(channel, out).await;
-        let _ = h.exit_status_request(channel, 0).await;
-        let _ = h.eof(channel).await;
-        let _ = h.close(channel).await;
+    if ctl.wake_visit() {
+        // A TUI: its visit's task (the channel's only writer) restores the terminal, says why
+        // and closes the channel; OpenSSH then exits cleanly (status 0) and the sweep cuts the
+        // socket only if the client lingers.
         return;
     }
     let handle = crate::locks::lock(&ctl.handle).clone();

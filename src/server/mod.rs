@@ -230,6 +230,7 @@ async fn connection(
         metrics.connections_active.inc();
     }
     let ctl = Arc::new(ConnCtl::default());
+    let _ = ctl.address.set(admission::addr_key(peer.ip()));
     let registered = Registered {
         shared: &shared,
         id: shared.register(Arc::clone(&ctl)),

@@ -1,16 +1,17 @@
 //! The russh handler for one connection: anonymous auth, session channels, PTY, shell/exec, and
-//! the bridge from channel data to the TUI and from the TUI back to the channel. What an exec
-//! command prints is [`exec`]'s; which env requests are kept is [`env`]'s; starting and pumping
-//! a channel's output, and the TUI side of data, resizes and EOF, is `output`'s; `pdf_exec` sends
-//! the cached PDF; `channels` opens session channels within the limits. Every request spends
-//! from the connection's [`crate::budget`] (`refuse`); refused ones are logged only while its log
-//! budget lasts, and a client over a budget is disconnected with the reason. This file is the
-//! russh `Handler` impl itself: each method a few lines that hand on to those modules.
+//! the bridge from channel data to the TUI. What an exec command prints is [`exec`]'s; which env
+//! requests are kept is [`env`]'s; starting a channel's output, and feeding the TUI's visit with
+//! data, resizes, the window and EOF, is `output`'s; the visit's own drawing task is `live`'s;
+//! `pdf_exec` sends the cached PDF; `channels` opens session channels within the limits. Every
+//! request spends from the connection's [`crate::budget`] (`refuse`); refused ones are logged
+//! only while its log budget lasts, and a client over a budget is disconnected with the reason.
+//! This file is the russh `Handler` impl itself: each method a few lines that hand on to those
+//! modules.
 //!
-//! Everything here runs inside russh's session loop, so output goes through `Session::data`
-//! (never an awaited `Handle`, which could deadlock). Output is flow-controlled: while the
-//! client's window is full and data is pending, no new frame is produced; when the window opens
-//! again the latest state is drawn once. A client that stops reading costs at most one frame.
+//! Everything here runs inside russh's session loop, so exec output goes through
+//! `Session::data` (never an awaited `Handle`, which could deadlock). The TUI's frames come from
+//! its visit's task, paced and paid from the render budgets; while the client's window is full
+//! no new frame is drawn, and when it opens the latest state is drawn once.
 
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ mod channels;
 pub mod env;
 mod error;
 pub mod exec;
+mod live;
 mod output;
 mod pdf_exec;
 mod refuse;
@@ -37,9 +39,8 @@ use crate::sanitize;
 use crate::shared::Shared;
 use crate::terminal::Size;
 
-/// Asks the client's terminal for a status report. Its answer arrives as input: the handler then
-/// resolves a lone ESC (Esc key vs. a split sequence) and picks up a reloaded resume, no timer.
-pub const STATUS_QUERY: &[u8] = b"\x1b[5n";
+/// Asks the client's terminal for a status report (the visit does, to resolve a lone ESC).
+pub use crate::terminal::STATUS_QUERY;
 
 /// The handler of one connection.
 pub struct Conn {
@@ -394,7 +395,7 @@ impl Handler for Conn {
         if let Some(chan) = find(&mut self.channels, channel) {
             chan.mode = Mode::Done;
         }
-        self.ctl.clear_tui_if(channel);
+        self.ctl.clear_visit_if(channel);
         Ok(())
     }
 }

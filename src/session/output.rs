@@ -1,25 +1,27 @@
-//! A session channel's life after shell/exec: the TUI started and pumped under flow control
-//! (no new frame while the client's window is full), or an exec command's output sent, then
-//! exit-status, EOF and close once it has drained.
+//! A session channel's life after shell/exec: the TUI started as a [`Visit`] that its own task
+//! draws (`live`), fed from here with the client's keys, sizes, window and EOF; or an exec
+//! command's output sent, then exit-status, EOF and close once it has drained.
 
-use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use russh::ChannelId;
 use russh::server::Session;
 
-use super::{Conn, STATUS_QUERY, SessionError, exec};
+use super::live::LiveRef;
+use super::{Conn, SessionError, exec};
 use crate::commands::Command;
 use crate::content::SectionId;
 use crate::terminal::Size;
 use crate::tui::theme::ClientEnv;
-use crate::tui::{Redraw, Tui};
+use crate::visit::Visit;
+use crate::visit::budget::{ADDR_RATE, Bucket};
 
 /// What one session channel is doing.
 pub(super) enum Mode {
     /// Opened; waiting for pty/env/shell/exec.
     Setup,
-    /// Showing the TUI.
-    Tui(Box<Tui>),
+    /// Showing the TUI: its visit, drawn by its own task.
+    Tui(LiveRef),
     /// Printed its output; waiting for it to drain before exit-status, EOF and close.
     Draining {
         exit: u32,
@@ -65,9 +67,18 @@ impl Conn {
                 self.span
                     .debug(|| tracing::debug!("TERM=dumb: drawing without colour or attributes"));
             }
-            let tui = Tui::new(tab, size, chan.env.capabilities());
-            chan.mode = Mode::Tui(Box::new(tui));
-            self.ctl.set_tui(Some((id, session.handle())));
+            let address = match self.ctl.address.get() {
+                Some(key) => self.shared.render_budgets.get(*key),
+                None => Arc::new(Bucket::new(ADDR_RATE)),
+            };
+            let visit = Visit::new(tab, size, chan.env.capabilities(), address);
+            chan.mode = Mode::Tui(LiveRef::start(
+                visit,
+                Arc::clone(&self.shared),
+                Arc::clone(&self.ctl),
+                session.handle(),
+                id,
+            ));
             let term = chan.env.term.clone().unwrap_or_default();
             self.span.debug(|| {
                 tracing::debug!(kind = "tui", section = tab.slug(), cols = size.cols, rows = size.rows, term = %term, "session started")
@@ -78,7 +89,7 @@ impl Conn {
                 s.size = format!("{}x{}", size.cols, size.rows);
             });
             crate::metrics::get().session("tui");
-            return self.pump(id, session);
+            return Ok(());
         }
         if let Command::Pdf(paper) = cmd {
             // Binary, served from memory; refused on a terminal.
@@ -135,50 +146,8 @@ impl Conn {
         Ok(())
     }
 
-    /// Brings the client's screen up to date, or ends the TUI if the visitor quit.
-    pub(super) fn pump(
-        &mut self,
-        id: ChannelId,
-        session: &mut Session,
-    ) -> Result<(), SessionError> {
-        let resume = self.shared.resume();
-        let ending = self.ctl.ending.load(Ordering::SeqCst);
-        let Some(chan) = find(&mut self.channels, id) else {
-            return Ok(());
-        };
-        let Mode::Tui(tui) = &mut chan.mode else {
-            return Ok(());
-        };
-        if ending {
-            return Ok(());
-        }
-        let mut out = Vec::new();
-        if tui.wants_quit() {
-            tui.leave(&mut out);
-            chan.mode = Mode::Draining { exit: 0 };
-            self.ctl.set_tui(None);
-            if !out.is_empty() {
-                session.data(id, out)?;
-            }
-            self.span.debug(|| tracing::debug!("visitor quit"));
-            return self.finish_if_drained(id, session);
-        }
-        if session.has_pending_data(id) {
-            // The client is not reading: draw the latest state when the window opens.
-            return Ok(());
-        }
-        tui.frame(&resume, &mut out);
-        if tui.input_pending() {
-            out.extend_from_slice(STATUS_QUERY);
-        }
-        if !out.is_empty() {
-            session.data(id, out)?;
-        }
-        Ok(())
-    }
-
-    /// A window-change: the size is recorded; a frame is drawn at most once per interval (the
-    /// rest go with the next frame), so a flood of window-changes costs a few frames.
+    /// A window-change: the size is recorded; the visit draws it with its next frame (paced),
+    /// so a flood of window-changes costs a few frames.
     pub(super) fn on_resize(
         &mut self,
         channel: ChannelId,
@@ -194,22 +163,14 @@ impl Conn {
         };
         let size = Size::clamped(col_width, row_height);
         match &mut chan.mode {
-            // The size is recorded; a frame is drawn at most once per interval (the rest go
-            // with the next frame), so a flood of window-changes costs a few frames.
-            Mode::Tui(tui) => match tui.resize(size, std::time::Instant::now()) {
-                Redraw::Now => self.pump(channel, session),
-                Redraw::AskTerminal => {
-                    session.data(channel, STATUS_QUERY)?;
-                    Ok(())
-                }
-                Redraw::Later => Ok(()),
-            },
-            Mode::Setup => {
-                chan.pty = chan.pty.map(|_| size);
-                Ok(())
+            Mode::Tui(live) => {
+                live.update(|v| v.resize(size));
+                live.window(session.has_pending_data(channel));
             }
-            _ => Ok(()),
+            Mode::Setup => chan.pty = chan.pty.map(|_| size),
+            _ => {}
         }
+        Ok(())
     }
 
     /// Channel data: keys (and mouse reports) for the TUI.
@@ -220,48 +181,49 @@ impl Conn {
         session: &mut Session,
     ) -> Result<(), SessionError> {
         self.ctl.touch();
-        let resume = self.shared.resume();
         let Some(chan) = find(&mut self.channels, channel) else {
             return Ok(());
         };
-        if let Mode::Tui(tui) = &mut chan.mode {
-            tui.input(data, &resume);
-            self.pump(channel, session)?;
+        if let Mode::Tui(live) = &mut chan.mode {
+            let resume = self.shared.resume();
+            live.update(|v| v.input(data, &resume));
+            live.window(session.has_pending_data(channel));
         }
         Ok(())
     }
 
-    /// The client's window opened again: draw the latest state, or finish a drained exec.
+    /// The client's window opened again: the visit may draw its latest state, or a drained
+    /// exec finishes.
     pub(super) fn on_window_adjusted(
         &mut self,
         channel: ChannelId,
         session: &mut Session,
     ) -> Result<(), SessionError> {
-        if session.has_pending_data(channel) {
+        let pending = session.has_pending_data(channel);
+        if let Some(chan) = find(&mut self.channels, channel)
+            && let Mode::Tui(live) = &chan.mode
+        {
+            live.window(pending);
+        }
+        if pending {
             return Ok(());
         }
-        self.pump(channel, session)?;
         self.finish_if_drained(channel, session)
     }
 
-    /// The client will send no more input. A TUI cannot be used any more: end it cleanly.
+    /// The client will send no more input. A TUI cannot be used any more: its visit ends
+    /// cleanly (the terminal restored, exit status 0).
     pub(super) fn on_eof(
         &mut self,
         channel: ChannelId,
         session: &mut Session,
     ) -> Result<(), SessionError> {
-        // The client will send no more input. A TUI cannot be used any more: end it cleanly.
         if let Some(chan) = find(&mut self.channels, channel)
-            && let Mode::Tui(tui) = &mut chan.mode
+            && let Mode::Tui(live) = &chan.mode
         {
             let resume = self.shared.resume();
-            tui.flush_input(&resume);
-            let mut out = Vec::new();
-            tui.leave(&mut out);
-            chan.mode = Mode::Draining { exit: 0 };
-            if !out.is_empty() {
-                session.data(channel, out)?;
-            }
+            live.update(|v| v.end_input(&resume));
+            return Ok(());
         }
         self.finish_if_drained(channel, session)
     }

@@ -10,7 +10,6 @@ pub mod input;
 pub mod layout;
 pub mod layout_cache;
 pub mod links;
-pub mod pacing;
 pub mod replies;
 pub mod scroll;
 pub mod search;
@@ -20,7 +19,6 @@ pub mod view;
 pub mod wrapped;
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use crate::content::SectionId;
 use crate::resume::Resume;
@@ -28,8 +26,6 @@ use crate::terminal::{self, Size};
 use app::{App, Ctx};
 use frames::From;
 use input::InputParser;
-use pacing::ResizePacer;
-pub use pacing::{RESIZE_FRAME_INTERVAL, Redraw};
 use theme::Capabilities;
 use update::take_effect;
 
@@ -48,8 +44,6 @@ pub struct Tui {
     shown: Option<Shown>,
     /// The latest size the client declared, not laid out yet.
     pending_size: Option<Size>,
-    /// How often size changes get a frame.
-    pacer: ResizePacer,
     /// Layout numbers for the current size and resume (the resume is kept so its address cannot
     /// be reused by another while cached).
     geometry: Option<(Size, Arc<Resume>, layout::Geometry)>,
@@ -69,7 +63,6 @@ impl Tui {
             caps,
             shown: None,
             pending_size: None,
-            pacer: ResizePacer::default(),
             geometry: None,
             visit: crate::metrics::Visit::start(tab, size, caps),
             copy_pending: false,
@@ -112,7 +105,6 @@ impl Tui {
     /// Feeds client bytes through the parser into the app, one event at a time: nothing is
     /// collected, so a burst of keys leaves no buffer behind.
     pub fn input(&mut self, bytes: &[u8], resume: &Arc<Resume>) {
-        self.pacer.input();
         self.apply(resume, |parser, emit| parser.feed_each(bytes, emit));
         // The answer to the background query picks light or dark once; `t` still toggles.
         if let Some(bg) = self.parser.take_background()
@@ -174,11 +166,9 @@ impl Tui {
     }
 
     /// The client's terminal changed size: the size is recorded and laid out when it is next
-    /// needed (a frame, or input). Says whether to draw now: at most one frame per
-    /// [`RESIZE_FRAME_INTERVAL`] answers size changes, so a flood of them costs a few frames.
-    pub fn resize(&mut self, size: Size, now: Instant) -> Redraw {
+    /// needed (a frame, or input), so a flood of sizes is laid out once, at the latest one.
+    pub fn resize(&mut self, size: Size) {
         self.pending_size = Some(size);
-        self.pacer.resized(now)
     }
 
     /// A new resume was loaded: keep the tab, clamp scroll positions.

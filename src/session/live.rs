@@ -1,0 +1,164 @@
+//! The SSH adapter of a [`Visit`]: the handler feeds it (keys, sizes, EOF) and one task per
+//! visit draws, so frames go out when the pace and the budgets allow, not only when the client
+//! sends something (a deferred frame, a reload). The task is the channel's only writer while the
+//! visit lasts, so frames arrive in order.
+//!
+//! Flow control: the handler records, at each callback, whether the channel still has data the
+//! client's window did not take; while it has, the task draws nothing (the latest state is drawn
+//! when the window opens, `window_adjusted`). A client that stops reading costs a frame or two,
+//! and russh's bounded queue stops the task before anything grows.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use futures_util::FutureExt;
+use russh::ChannelId;
+use russh::server::Handle;
+use tokio::sync::Notify;
+
+use crate::conn::ConnCtl;
+use crate::locks::lock;
+use crate::shared::Shared;
+use crate::visit::{Next, Visit};
+
+/// What the handler and the visit's task share.
+pub(super) struct Live {
+    visit: Mutex<Visit>,
+    wake: Arc<Notify>,
+    closed: AtomicBool,
+    /// The client's window did not take everything sent (as the handler last saw it).
+    blocked: AtomicBool,
+}
+
+/// The handler's hold on a live visit: dropping it (channel closed, connection gone) ends the
+/// task.
+pub(super) struct LiveRef(Arc<Live>);
+
+impl Drop for LiveRef {
+    fn drop(&mut self) {
+        self.0.closed.store(true, Ordering::SeqCst);
+        self.0.wake.notify_one();
+    }
+}
+
+impl LiveRef {
+    /// Starts `visit` on channel `id`: its task draws the first frame at once.
+    pub(super) fn start(
+        visit: Visit,
+        shared: Arc<Shared>,
+        ctl: Arc<ConnCtl>,
+        handle: Handle,
+        id: ChannelId,
+    ) -> LiveRef {
+        let live = Arc::new(Live {
+            visit: Mutex::new(visit),
+            wake: Arc::new(Notify::new()),
+            closed: AtomicBool::new(false),
+            blocked: AtomicBool::new(false),
+        });
+        ctl.set_visit(Some((id, Arc::clone(&live.wake))));
+        let task = Arc::clone(&live);
+        tokio::spawn(async move {
+            // A panic while drawing ends this connection, never the server.
+            let run = std::panic::AssertUnwindSafe(run(&task, &shared, &ctl, &handle, id));
+            if run.catch_unwind().await.is_err() {
+                tracing::error!("a visit's task panicked; its connection is closed");
+                ctl.kill();
+            }
+            ctl.clear_visit_if(id);
+        });
+        LiveRef(live)
+    }
+
+    /// Changes the visit (input, size, EOF) and wakes its task.
+    pub(super) fn update(&self, f: impl FnOnce(&mut Visit)) {
+        f(&mut lock(&self.0.visit));
+        self.0.wake.notify_one();
+    }
+
+    /// Records whether the client's window left data queued; when it took everything, the task
+    /// may draw again.
+    pub(super) fn window(&self, pending: bool) {
+        let was = self.0.blocked.swap(pending, Ordering::SeqCst);
+        if was && !pending {
+            self.0.wake.notify_one();
+        }
+    }
+}
+
+/// What the task does after looking at the visit.
+enum Step {
+    Send,
+    Wait(Option<Instant>),
+    Finish,
+}
+
+/// Draws the visit's frames until it ends or the channel goes.
+async fn run(live: &Live, shared: &Shared, ctl: &ConnCtl, handle: &Handle, id: ChannelId) {
+    let mut out = Vec::new();
+    loop {
+        if live.closed.load(Ordering::SeqCst) {
+            return;
+        }
+        let resume = shared.resume();
+        let now = Instant::now();
+        let ending = ctl.end().map(|(why, _)| why);
+        let step = {
+            let mut visit = lock(&live.visit);
+            match visit.next(&resume, now) {
+                // The connection is being ended (idle, time limit, shutdown): restore the
+                // terminal and say why.
+                _ if ending.is_some() => {
+                    visit.finish(&mut out);
+                    if let Some(why) = ending {
+                        out.extend_from_slice(format!("\r\n{}\r\n", why.message()).as_bytes());
+                    }
+                    Step::Finish
+                }
+                Next::End => {
+                    visit.finish(&mut out);
+                    Step::Finish
+                }
+                Next::Draw if live.blocked.load(Ordering::SeqCst) => Step::Wait(None),
+                Next::Draw => {
+                    visit.draw(&resume, now, &mut out);
+                    Step::Send
+                }
+                Next::At(t) => Step::Wait(Some(t)),
+                Next::Idle => Step::Wait(None),
+            }
+        };
+        drop(resume);
+        match step {
+            Step::Send => {
+                if !out.is_empty() && handle.data(id, std::mem::take(&mut out)).await.is_err() {
+                    return;
+                }
+            }
+            Step::Wait(until) => {
+                let sleep = async {
+                    match until {
+                        Some(t) => tokio::time::sleep_until(t.into()).await,
+                        None => std::future::pending().await,
+                    }
+                };
+                tokio::select! {
+                    () = live.wake.notified() => {}
+                    () = sleep => {}
+                }
+            }
+            Step::Finish => {
+                ctl.clear_visit_if(id);
+                if !out.is_empty() {
+                    let _ = handle.data(id, std::mem::take(&mut out)).await;
+                }
+                // Queued behind the data: russh sends them once the client took it all.
+                let _ = handle.exit_status_request(id, 0).await;
+                let _ = handle.eof(id).await;
+                let _ = handle.close(id).await;
+                return;
+            }
+        }
+    }
+}

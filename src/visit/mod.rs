@@ -1,0 +1,139 @@
+//! One visit to the full-screen resume, free of any transport: bytes in, bytes out, a size and
+//! an end. A transport (the SSH channel in `session/`) feeds it the client's bytes and sizes,
+//! asks [`Visit::next`] what to do and when, and writes what [`Visit::draw`] produces.
+//!
+//! Every frame is paced and paid for here, whatever caused it (keys, mouse, resizes, a reload):
+//! at most one frame per [`FRAME_INTERVAL`], and each frame's drawing time is paid from the
+//! connection's and the address's [`budget`]s. What arrives in between only changes the state;
+//! the latest state is always drawn, once the pace and the budgets allow.
+
+pub mod budget;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::content::SectionId;
+use crate::resume::Resume;
+use crate::terminal::{self, Size};
+use crate::tui::Tui;
+use crate::tui::theme::Capabilities;
+use budget::{Bucket, CONN_RATE};
+
+/// At most one frame per this interval (about 60 a second).
+pub const FRAME_INTERVAL: Duration = Duration::from_millis(16);
+
+/// What a frame's bytes cost beyond drawing: encryption and the write, about 4 ns a byte.
+const NS_PER_BYTE_SENT: u64 = 4;
+
+/// What the transport should do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// Call [`Visit::draw`] and send what it wrote.
+    Draw,
+    /// Something is to be drawn, but not before this instant (pace or budget).
+    At(Instant),
+    /// Nothing to draw until the next event.
+    Idle,
+    /// The visitor left (quit, or the input ended): send [`Visit::finish`]'s bytes and end.
+    End,
+}
+
+/// One visitor's UI with its pacing and budgets.
+pub struct Visit {
+    tui: Tui,
+    /// When the last frame was drawn.
+    last_frame: Option<Instant>,
+    /// The resume the last frame was drawn from (a reload under it is laid out first).
+    drawn: Option<Arc<Resume>>,
+    own: Bucket,
+    address: Arc<Bucket>,
+    /// The client's input ended (EOF): the visit ends.
+    input_ended: bool,
+    /// A lone ESC waits to be resolved, and the terminal was asked for a status report.
+    asked: bool,
+}
+
+impl Visit {
+    /// A visit opening on `tab` at `size`, paying for its frames from `address` as well as from
+    /// its own budget.
+    pub fn new(tab: SectionId, size: Size, caps: Capabilities, address: Arc<Bucket>) -> Visit {
+        Visit {
+            tui: Tui::new(tab, size, caps),
+            last_frame: None,
+            drawn: None,
+            own: Bucket::new(CONN_RATE),
+            address,
+            input_ended: false,
+            asked: false,
+        }
+    }
+
+    pub fn tui(&self) -> &Tui {
+        &self.tui
+    }
+
+    /// Bytes from the client: keys, mouse reports, pastes, answers to queries.
+    pub fn input(&mut self, bytes: &[u8], resume: &Arc<Resume>) {
+        self.asked = false;
+        self.tui.input(bytes, resume);
+    }
+
+    /// The client's window changed size: recorded, laid out with the next frame.
+    pub fn resize(&mut self, size: Size) {
+        self.tui.resize(size);
+    }
+
+    /// The client will send nothing more: pending input is resolved and the visit ends.
+    pub fn end_input(&mut self, resume: &Arc<Resume>) {
+        self.tui.flush_input(resume);
+        self.input_ended = true;
+    }
+
+    /// What to do at `now` with the current `resume`.
+    pub fn next(&self, resume: &Arc<Resume>, now: Instant) -> Next {
+        if self.input_ended || self.tui.wants_quit() {
+            return Next::End;
+        }
+        let ask = self.tui.input_pending() && !self.asked;
+        if !ask && !self.tui.dirty(resume) {
+            return Next::Idle;
+        }
+        let paced = self.last_frame.map_or(now, |t| t + FRAME_INTERVAL);
+        let due = paced
+            .max(self.own.ready_at(now))
+            .max(self.address.ready_at(now));
+        if due <= now {
+            Next::Draw
+        } else {
+            Next::At(due)
+        }
+    }
+
+    /// Appends the bytes that bring the client's screen up to date, and pays for them.
+    pub fn draw(&mut self, resume: &Arc<Resume>, now: Instant, out: &mut Vec<u8>) {
+        let start = out.len();
+        if self.drawn.as_ref().is_some_and(|d| !Arc::ptr_eq(d, resume)) {
+            self.tui.reload(resume);
+        }
+        self.tui.frame(resume, out);
+        self.drawn = Some(Arc::clone(resume));
+        // A lone ESC: the terminal's answer to a status report tells Esc from a sequence.
+        if self.tui.input_pending() && !self.asked {
+            self.asked = true;
+            out.extend_from_slice(terminal::STATUS_QUERY);
+        }
+        let sent = (out.len() - start) as u64;
+        let cost = now.elapsed() + Duration::from_nanos(sent * NS_PER_BYTE_SENT);
+        self.own.spend(cost, now);
+        self.address.spend(cost, now);
+        self.last_frame = Some(now);
+    }
+
+    /// The bytes that restore the client's terminal as the visit ends.
+    pub fn finish(&mut self, out: &mut Vec<u8>) {
+        self.tui.leave(out);
+    }
+}
+
+#[cfg(test)]
+mod tests;
