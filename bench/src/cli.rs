@@ -29,6 +29,8 @@ pub enum Cmd {
     Inproc(InprocArgs),
     /// Write the data bytes of one session's first complete frame to a file.
     Capture(CaptureArgs),
+    /// Window-change floods: server CPU per change (bench/winch.sh: beside the bare server).
+    Winch(WinchArgs),
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -226,4 +228,18 @@ pub struct CaptureArgs {
     /// Where to write the frame's bytes.
     #[arg(long)]
     pub out: PathBuf,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct WinchArgs {
+    #[command(flatten)]
+    pub session: SessionArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+    /// Sessions flooding at once.
+    #[arg(long, default_value_t = 4)]
+    pub sessions: usize,
+    /// Window-changes per session.
+    #[arg(long, default_value_t = 5000)]
+    pub changes: u32,
 }

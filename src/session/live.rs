@@ -29,6 +29,9 @@ pub(super) struct Live {
     closed: AtomicBool,
     /// The client's window did not take everything sent (as the handler last saw it).
     blocked: AtomicBool,
+    /// The task sleeps until a frame is due (pace or budget): a change before then needs no
+    /// wake-up, the frame then draws it (a flood of sizes or keys wakes the task once a frame).
+    timed: AtomicBool,
 }
 
 /// The handler's hold on a live visit: dropping it (channel closed, connection gone) ends the
@@ -56,6 +59,7 @@ impl LiveRef {
             wake: Arc::new(Notify::new()),
             closed: AtomicBool::new(false),
             blocked: AtomicBool::new(false),
+            timed: AtomicBool::new(false),
         });
         ctl.set_visit(Some((id, Arc::clone(&live.wake))));
         let task = Arc::clone(&live);
@@ -71,10 +75,16 @@ impl LiveRef {
         LiveRef(live)
     }
 
-    /// Changes the visit (input, size, EOF) and wakes its task.
+    /// Changes the visit (input, size, EOF) and wakes its task, unless a frame is due anyway.
     pub(super) fn update(&self, f: impl FnOnce(&mut Visit)) {
-        f(&mut lock(&self.0.visit));
-        self.0.wake.notify_one();
+        let ends = {
+            let mut visit = lock(&self.0.visit);
+            f(&mut visit);
+            visit.ends()
+        };
+        if ends || !self.0.timed.load(Ordering::SeqCst) {
+            self.0.wake.notify_one();
+        }
     }
 
     /// Records whether the client's window left data queued; when it took everything, the task
@@ -143,10 +153,12 @@ async fn run(live: &Live, shared: &Shared, ctl: &ConnCtl, handle: &Handle, id: C
                         None => std::future::pending().await,
                     }
                 };
+                live.timed.store(until.is_some(), Ordering::SeqCst);
                 tokio::select! {
                     () = live.wake.notified() => {}
                     () = sleep => {}
                 }
+                live.timed.store(false, Ordering::SeqCst);
             }
             Step::Finish => {
                 ctl.clear_visit_if(id);

@@ -89,9 +89,14 @@ impl Visit {
         self.input_ended = true;
     }
 
+    /// Whether the visit is over (the visitor quit, or the input ended).
+    pub fn ends(&self) -> bool {
+        self.input_ended || self.tui.wants_quit()
+    }
+
     /// What to do at `now` with the current `resume`.
     pub fn next(&self, resume: &Arc<Resume>, now: Instant) -> Next {
-        if self.input_ended || self.tui.wants_quit() {
+        if self.ends() {
             return Next::End;
         }
         let ask = self.tui.input_pending() && !self.asked;

@@ -13,13 +13,14 @@
 //! - `inproc`: the resume-ssh server started inside this process, sessions one at a time: the
 //!   connect→first-frame latency without a second process in the way.
 //! - `capture`: one session's first frame, written to a file.
+//! - `winch`: window-change floods: the server's CPU per change.
 //!
 //! The modes live in the `resume_ssh_bench` library (bench/src/modes/); this file only parses the
 //! command line and starts the runtime.
 
 use clap::Parser;
 use resume_ssh_bench::cli::{Cli, Cmd};
-use resume_ssh_bench::modes::{capture, handshake, idle, inproc, keys};
+use resume_ssh_bench::modes::{capture, handshake, idle, inproc, keys, winch};
 use resume_ssh_bench::procfs::raise_fd_limit;
 
 fn main() -> anyhow::Result<()> {
@@ -31,6 +32,7 @@ fn main() -> anyhow::Result<()> {
         Cmd::Keys(a) => a.out.threads,
         Cmd::Inproc(a) => a.out.threads,
         Cmd::Capture(_) => Some(1),
+        Cmd::Winch(a) => a.out.threads,
     };
     let mut rt = tokio::runtime::Builder::new_multi_thread();
     rt.enable_all();
@@ -45,6 +47,7 @@ fn main() -> anyhow::Result<()> {
             Cmd::Keys(a) => keys::keys(a).await,
             Cmd::Inproc(a) => inproc::inproc(a).await,
             Cmd::Capture(a) => capture::capture(a).await,
+            Cmd::Winch(a) => winch::winch(a).await,
         }
     })
 }

@@ -6,3 +6,4 @@ pub mod handshake;
 pub mod idle;
 pub mod inproc;
 pub mod keys;
+pub mod winch;
