@@ -6,6 +6,7 @@
 use crate::content::SectionId;
 use crate::export::pdf::Paper;
 use crate::export::plain;
+use crate::sanitize;
 
 /// Longest exec command looked at; longer ones are unknown.
 pub const MAX_COMMAND_BYTES: usize = 1024;
@@ -95,13 +96,11 @@ impl Command {
     }
 }
 
-/// A safe, short rendering of untrusted bytes for an error message.
+/// A safe, short rendering of untrusted bytes for an error message: no control or format
+/// character ([`sanitize::clean`]), at most 64 bytes of the command.
 fn printable(raw: &[u8]) -> String {
     let text = String::from_utf8_lossy(&raw[..raw.len().min(64)]);
-    let mut s: String = text
-        .chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
+    let mut s = sanitize::clean(&text, 64);
     if raw.len() > 64 {
         s.push('…');
     }
@@ -189,6 +188,11 @@ mod tests {
             Command::Unknown(s) => assert!(!s.contains('\x1b') && !s.contains('\x07')),
             other => panic!("{other:?}"),
         }
+        // Format characters (a right-to-left override, a zero-width space) are not echoed.
+        assert_eq!(
+            Command::parse("pl\u{202e}ain\u{200b}".as_bytes()),
+            Command::Unknown("pl?ain?".into())
+        );
     }
 
     #[test]

@@ -1,13 +1,30 @@
-//! Cleaning of client-supplied text before it is logged or used: control characters (CR, LF,
-//! ESC, DEL, C1) never pass, and every string is cut to a bounded length.
+//! Cleaning of client-supplied text before it is logged, echoed or used: control characters
+//! (CR, LF, ESC, DEL, C1), Unicode format characters (bidi overrides, zero-width, tags) and the
+//! line and paragraph separators never pass, and every string is cut to a bounded length.
 
 use std::fmt::{self, Write as _};
 
-/// `s` without control characters (each becomes `?`), cut to `max` characters.
+use unicode_general_category::{GeneralCategory, get_general_category};
+
+/// Whether `c` must not reach a log or a visitor's screen as it is: a control character (Cc), a
+/// format character (Cf: U+202E RIGHT-TO-LEFT OVERRIDE reorders what follows it on the screen,
+/// U+200B ZERO WIDTH SPACE hides a difference between two names, ...) or a line or paragraph
+/// separator (U+2028, U+2029: a line break to some log viewers).
+pub fn is_forbidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            get_general_category(c),
+            GeneralCategory::Format
+                | GeneralCategory::LineSeparator
+                | GeneralCategory::ParagraphSeparator
+        )
+}
+
+/// `s` with every [forbidden](is_forbidden) character replaced by `?`, cut to `max` characters.
 pub fn clean(s: &str, max: usize) -> String {
     let mut out = String::with_capacity(s.len().min(max));
     for c in s.chars().take(max) {
-        out.push(if c.is_control() { '?' } else { c });
+        out.push(if is_forbidden(c) { '?' } else { c });
     }
     out
 }
@@ -18,9 +35,9 @@ pub fn clean_bytes(b: &[u8], max: usize) -> String {
     clean(&String::from_utf8_lossy(head), max)
 }
 
-/// A `fmt::Write` that keeps at most `max` bytes, escaping control characters as `\n`, `\r`,
-/// `\u{1b}` and so on, and stops the formatter once full (so formatting a huge value costs
-/// `max` bytes of work, not its length).
+/// A `fmt::Write` that keeps at most `max` bytes, escaping [forbidden](is_forbidden) characters
+/// as `\n`, `\r`, `\u{1b}`, `\u{202e}` and so on, and stops the formatter once full (so
+/// formatting a huge value costs `max` bytes of work, not its length).
 pub struct Bounded {
     out: String,
     max: usize,
@@ -66,7 +83,7 @@ impl fmt::Write for Bounded {
                 self.truncated = true;
                 return Err(fmt::Error);
             }
-            if c.is_control() {
+            if is_forbidden(c) {
                 for e in c.escape_default() {
                     self.out.push(e);
                 }
@@ -88,6 +105,52 @@ mod tests {
         assert_eq!(clean("abcdef", 3), "abc");
         assert_eq!(clean("a\u{9b}b\u{7f}", 8), "a?b?");
         assert_eq!(clean_bytes(b"ok\xff\n", 8), "ok\u{fffd}?");
+    }
+
+    /// General category Cf in Unicode 16.0 (DerivedGeneralCategory-16.0.0.txt), range by range.
+    const CF: &[(u32, u32)] = &[
+        (0x00AD, 0x00AD),
+        (0x0600, 0x0605),
+        (0x061C, 0x061C),
+        (0x06DD, 0x06DD),
+        (0x070F, 0x070F),
+        (0x0890, 0x0891),
+        (0x08E2, 0x08E2),
+        (0x180E, 0x180E),
+        (0x200B, 0x200F),
+        (0x202A, 0x202E),
+        (0x2060, 0x2064),
+        (0x2066, 0x206F),
+        (0xFEFF, 0xFEFF),
+        (0xFFF9, 0xFFFB),
+        (0x110BD, 0x110BD),
+        (0x110CD, 0x110CD),
+        (0x13430, 0x1343F),
+        (0x1BCA0, 0x1BCA3),
+        (0x1D173, 0x1D17A),
+        (0xE0001, 0xE0001),
+        (0xE0020, 0xE007F),
+    ];
+
+    #[test]
+    fn format_characters_never_pass() {
+        let mut n = 0;
+        for &(lo, hi) in CF {
+            for c in (lo..=hi).filter_map(char::from_u32) {
+                let s = format!("a{c}b");
+                assert_eq!(clean(&s, 8), "a?b", "U+{:04X}", c as u32);
+                let escaped = Bounded::display(&s, 64);
+                assert_eq!(escaped, format!("a\\u{{{:x}}}b", c as u32));
+                n += 1;
+            }
+        }
+        assert_eq!(n, 170, "Cf has 170 characters in Unicode 16.0");
+        for sep in ['\u{2028}', '\u{2029}'] {
+            assert_eq!(clean(&format!("a{sep}b"), 8), "a?b");
+        }
+        // Their neighbours, and text in other scripts, pass.
+        let fine = "\u{200A}\u{2010}\u{2070}é漢字 עברית العربية 👨\u{1F3FB}";
+        assert_eq!(clean(fine, 64), fine);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Exec commands and the no-PTY shell end to end: exact output, streams, exit statuses and their
-//! order, hostile command strings, and a slow reader of a large output.
+//! order, hostile command strings (never echoed with controls or format characters), and a slow
+//! reader of a large output.
 
 mod common;
 
@@ -194,6 +195,33 @@ async fn unknown_commands_fail_with_status_2_on_stderr() {
     // The connection still works after all that.
     let out = client.exec("json").await;
     assert_eq!(out.exit, Some(0));
+}
+
+/// The unknown-command echo shows no Unicode format character (a right-to-left override would
+/// reorder the rest of the visitor's line, zero-width and tag characters hide what was sent)
+/// nor a line separator: each is a `?`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_command_echo_has_no_format_characters() {
+    use unicode_general_category::{GeneralCategory, get_general_category};
+    let server = TestServer::start().await;
+    let client = server.connect().await;
+    let sent = "fdp.\u{202e}exe\u{200b}\u{2066}x\u{feff}\u{ad}\u{e0041}\u{2028}";
+    let out = client.exec(sent).await;
+    assert_eq!(out.exit, Some(2));
+    let err = out.stderr_text();
+    let hidden: Vec<String> = err
+        .chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n') || get_general_category(c) == GeneralCategory::Format
+        })
+        .map(|c| format!("U+{:04X}", u32::from(c)))
+        .collect();
+    assert!(hidden.is_empty(), "{hidden:?} echoed: {err:?}");
+    assert!(
+        err.starts_with("unknown command 'fdp.?exe??x????'\n"),
+        "{err:?}"
+    );
+    assert_clean_end(&out, 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,7 +1,8 @@
 //! The log as an attack surface, against the real binary whose stderr (its log) this test reads:
 //! a flood of refused requests writes a bounded number of lines and ends in a disconnect with a
-//! reason; client strings (env TERM with CR/LF/ESC) cannot forge lines; a log reader that stops
-//! reading never stalls serving (lines are dropped and counted instead).
+//! reason; client strings (env TERM with CR/LF/ESC) cannot forge lines, nor fields (spaces,
+//! quotes, `peer=`) nor hide text (U+202E, U+200B); a log reader that stops reading never stalls
+//! serving (lines are dropped and counted instead).
 //!
 //! `HOSTILE_LOGS_BIN` runs these against another binary (e.g. an older build, to see them fail).
 
@@ -356,6 +357,130 @@ async fn env_term_cannot_forge_log_lines() {
         log.contains("forged: admin"),
         "the cleaned TERM is in the summary: {log}"
     );
+}
+
+/// The `key=value` fields of a text log line after `after`, read as a logfmt reader reads them:
+/// split at spaces outside double quotes, a quoted value unescaped (`\"`, `\\`).
+fn logfmt_fields(line: &str, after: &str) -> Vec<(String, String)> {
+    let rest = line.split_once(after).map_or("", |(_, r)| r);
+    let mut out = Vec::new();
+    let mut chars = rest.chars().peekable();
+    loop {
+        while chars.next_if_eq(&' ').is_some() {}
+        if chars.peek().is_none() {
+            return out;
+        }
+        let (mut key, mut value) = (String::new(), String::new());
+        while let Some(c) = chars.next_if(|&c| c != '=' && c != ' ') {
+            key.push(c);
+        }
+        if chars.next_if_eq(&'=').is_some() {
+            if chars.next_if_eq(&'"').is_some() {
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => value.extend(chars.next()),
+                        '"' => break,
+                        c => value.push(c),
+                    }
+                }
+            } else {
+                while let Some(c) = chars.next_if(|&c| c != ' ') {
+                    value.push(c);
+                }
+            }
+        }
+        out.push((key, value));
+    }
+}
+
+/// Characters that must not reach the log: controls other than the line's end, and Unicode
+/// format characters (bidi overrides, zero-width, tags).
+fn hidden_chars(log: &str) -> Vec<String> {
+    use unicode_general_category::{GeneralCategory, get_general_category};
+    log.chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n') || get_general_category(c) == GeneralCategory::Format
+        })
+        .map(|c| format!("U+{:04X}", u32::from(c)))
+        .collect()
+}
+
+/// A client whose version string, user name, pty TERM and subsystem name carry spaces, quotes,
+/// `peer=… how=… bytes_out=…`, U+202E (right-to-left override) and U+200B (zero-width space):
+/// read as logfmt, the closing line has each of its fields once and the client's strings come
+/// back whole (format characters as `?`); the refused subsystem's line has one field; no
+/// format or control character reaches the log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_strings_cannot_add_fields_or_hide_text() {
+    let server = Server::start(&[], Reader::Fast);
+    let evil = "x \"q\" peer=1.2.3.4 how=x bytes_out=999 \u{202e}gnp.exe\u{200b}";
+    let shown = "x \"q\" peer=1.2.3.4 how=x bytes_out=999 ?gnp.exe?";
+    let mut config = common::client_config();
+    config.client_id = russh::SshId::Standard(format!("SSH-2.0-evil {evil}").into());
+    let said = Arc::new(Mutex::new(None));
+    let mut h = tokio::time::timeout(
+        Duration::from_secs(10),
+        client::connect(Arc::new(config), server.addr, Bye(said)),
+    )
+    .await
+    .expect("connect timed out")
+    .expect("connect");
+    assert!(h.authenticate_none(evil).await.expect("auth").success());
+    let ch = h.channel_open_session().await.expect("session channel");
+    ch.request_pty(false, &format!("xterm {evil}"), 80, 24, 0, 0, &[])
+        .await
+        .unwrap();
+    ch.request_subsystem(false, evil).await.unwrap();
+    ch.request_shell(true).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    ch.data(&b"q"[..]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _ = h
+        .disconnect(russh::Disconnect::ByApplication, "bye", "")
+        .await;
+    assert!(
+        server.wait_log("connection ended", Duration::from_secs(5)),
+        "{}",
+        server.log_text()
+    );
+    let log = server.log_text();
+    let closing = lines_with(&log, "connection ended").join("\n");
+    let fields = logfmt_fields(&closing, "connection ended ");
+    for key in [
+        "conn",
+        "peer",
+        "how",
+        "client",
+        "term",
+        "bytes_out",
+        "bytes_in",
+    ] {
+        let n = fields.iter().filter(|(k, _)| k == key).count();
+        assert_eq!(n, 1, "{key}= {n} times in: {closing}");
+    }
+    let value = |key: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(
+        value("client").as_deref(),
+        Some(format!("SSH-2.0-evil {shown}").as_str()),
+        "{closing}"
+    );
+    assert_eq!(
+        value("term").as_deref(),
+        Some(format!("xterm {shown}").as_str()),
+        "{closing}"
+    );
+    assert_ne!(value("bytes_out").as_deref(), Some("999"), "{closing}");
+    let refused = lines_with(&log, "refused a subsystem").join("\n");
+    let fields = logfmt_fields(&refused, "refused a subsystem ");
+    assert_eq!(fields.len(), 1, "{refused}");
+    assert_eq!(fields[0].0, "subsystem", "{refused}");
+    let hidden = hidden_chars(&log);
+    assert!(hidden.is_empty(), "{hidden:?} in the log:\n{log}");
 }
 
 fn dropped_lines(metrics: &str) -> u64 {

@@ -360,6 +360,104 @@ async fn visitors_are_counted_by_section_time_client_and_terminal() {
     promtool_check(&text);
 }
 
+/// One scrape over a fresh connection, its request written in `pieces` (a moment apart, each
+/// its own packet): the response's head and body, or what went wrong.
+fn scrape_in_pieces(addr: SocketAddr, pieces: &[&[u8]]) -> Result<(String, String), String> {
+    let mut s = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2))
+        .map_err(|e| format!("connect: {e}"))?;
+    s.set_nodelay(true).ok();
+    s.set_read_timeout(Some(Duration::from_secs(3))).ok();
+    for (i, piece) in pieces.iter().enumerate() {
+        if i > 0 {
+            std::thread::sleep(Duration::from_millis(40));
+        }
+        s.write_all(piece).map_err(|e| format!("request: {e}"))?;
+    }
+    let mut out = String::new();
+    s.read_to_string(&mut out)
+        .map_err(|e| format!("response: {e} after {out:?}"))?;
+    let (head, body) = out
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| format!("not an HTTP response: {out:?}"))?;
+    Ok((head.to_owned(), body.to_owned()))
+}
+
+/// Idle sockets on the metrics port cannot starve scrapes: with 20 open and silent, then 200
+/// more (more than the endpoint has slots), 10 scrapes in a row are each answered 200 within a
+/// second, every other one with its request head split over three packets. A silent socket is
+/// closed after 2 s, and a request head that never ends gets 431 at 8 KiB.
+#[test]
+fn idle_sockets_cannot_starve_scrapes() {
+    let server = Server::start();
+    let idle = |n: usize| -> Vec<(std::net::TcpStream, Instant)> {
+        (0..n)
+            .map(|_| {
+                let s =
+                    std::net::TcpStream::connect_timeout(&server.metrics, Duration::from_secs(2))
+                        .expect("an idle connection");
+                (s, Instant::now())
+            })
+            .collect()
+    };
+    let scrapes = |round: &str| {
+        for i in 0..10 {
+            let pieces: &[&[u8]] = if i % 2 == 0 {
+                &[b"GET /metrics HTTP/1.0\r\n\r\n"]
+            } else {
+                &[
+                    b"GET /met",
+                    b"rics HTTP/1.1\r\nHost: x\r\nAcc",
+                    b"ept: */*\r\n\r\n",
+                ]
+            };
+            let t0 = Instant::now();
+            let got = scrape_in_pieces(server.metrics, pieces);
+            let took = t0.elapsed();
+            let (head, body) = got.unwrap_or_else(|e| panic!("{round}: scrape {i}: {e}"));
+            assert!(
+                head.starts_with("HTTP/1.1 200 "),
+                "{round}: scrape {i}: {head}"
+            );
+            assert!(
+                body.contains("resume_ssh_connections_total"),
+                "{round}: {body}"
+            );
+            assert!(
+                took < Duration::from_secs(1),
+                "{round}: scrape {i} took {took:?}"
+            );
+        }
+    };
+    let first = idle(20);
+    std::thread::sleep(Duration::from_millis(200));
+    scrapes("20 idle sockets");
+    let more = idle(200);
+    std::thread::sleep(Duration::from_millis(200));
+    scrapes("220 idle sockets");
+
+    drop((first, more));
+
+    // A silent socket is closed by the server (EOF) after its 2 s for a request head.
+    let (mut silent, opened) = idle(1).remove(0);
+    silent.set_read_timeout(Some(Duration::from_secs(6))).ok();
+    let r = silent.read(&mut [0u8; 16]);
+    let after = opened.elapsed();
+    assert!(
+        matches!(r, Ok(0)),
+        "a silent socket got {r:?} after {after:?}"
+    );
+    assert!(
+        after > Duration::from_millis(1500) && after < Duration::from_secs(3),
+        "a silent socket was closed after {after:?}"
+    );
+
+    // 8 KiB of head and no end to it (exactly: the server then leaves nothing unread).
+    let mut endless = b"GET /metrics HTTP/1.1\r\nX-Pad: ".to_vec();
+    endless.resize(8 * 1024, b'a');
+    let (head, _) = scrape_in_pieces(server.metrics, &[&endless]).expect("an endless head");
+    assert!(head.starts_with("HTTP/1.1 431 "), "{head}");
+}
+
 /// `promtool check metrics` on the scrape, when promtool is installed (or required).
 fn promtool_check(text: &str) {
     let required = std::env::var("RESUME_SSH_REQUIRE_PROMTOOL").is_ok_and(|v| v == "1");

@@ -1,5 +1,6 @@
 //! The "connection ended" line every visit logs, written straight into the log's batch in the
-//! same bytes tracing-subscriber's text (no ANSI) or JSON formatter would give it.
+//! same bytes tracing-subscriber's text (no ANSI, field values as [`logfmt`] quotes them) or
+//! JSON formatter would give it.
 //!
 //! Written by hand because it is the one line per visit: through tracing-subscriber it is 18
 //! fields, each visited and formatted with `fmt` machinery that runs once per visit, cold. A
@@ -14,6 +15,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::Format;
 use super::batch::BatchWriter;
+use super::logfmt;
 
 /// The target the line is logged under (the filter sees this one).
 pub const TARGET: &str = "resume_ssh::server";
@@ -98,8 +100,9 @@ fn via_tracing(c: &Closing<'_>) {
     );
 }
 
-/// A field's value: a number, a string logged with `%` (as it is), or one logged as a `&str`
-/// field (Debug-quoted in text).
+/// A field's value: a number, a string logged with `%` (in text as it is, or quoted when it
+/// holds a space, `=`, `"` or nothing: [`logfmt::Value`]), or one logged as a `&str` field
+/// (always Debug-quoted in text).
 enum Value<'a> {
     Num(u64),
     Shown(&'a str),
@@ -140,7 +143,7 @@ fn text(c: &Closing<'_>, now: SystemTime, out: &mut Vec<u8>) {
     for (k, v) in fields(c) {
         let _ = match v {
             Value::Num(n) => write!(out, " {k}={n}"),
-            Value::Shown(s) => write!(out, " {k}={s}"),
+            Value::Shown(s) => write!(out, " {k}={}", logfmt::Value(s)),
             Value::Quoted(s) => write!(out, " {k}={s:?}"),
         };
     }

@@ -35,6 +35,7 @@ fn by_tracing(c: &Closing<'_>, format: Format) -> String {
         .with_writer(make);
     match format {
         Format::Text => {
+            let layer = layer.fmt_fields(logfmt::Fields);
             let s = tracing_subscriber::registry().with(INFO).with(layer);
             tracing::subscriber::with_default(s, || via_tracing(c));
         }
@@ -90,6 +91,98 @@ fn text_is_what_tracing_subscriber_writes() {
             assert_eq!(ours, format!("2009-02-13T23:31:30.500000Z {theirs}"));
         }
     }
+}
+
+/// With its default field formatter (no logfmt quoting), for values that need no quotes.
+fn by_plain_tracing(c: &Closing<'_>) -> String {
+    let buf = Buf::default();
+    let w = buf.clone();
+    let layer = tracing_subscriber::fmt::layer()
+        .without_time()
+        .with_ansi(false)
+        .with_writer(move || w.clone());
+    let s = tracing_subscriber::registry().with(INFO).with(layer);
+    tracing::subscriber::with_default(s, || via_tracing(c));
+    String::from_utf8(buf.0.lock().unwrap().clone()).unwrap()
+}
+
+#[test]
+fn plain_values_are_written_as_tracing_subscriber_always_wrote_them() {
+    let at = UNIX_EPOCH + Duration::new(1_234_567_890, 500_000_000);
+    let c = closing(CLIENTS[0].split(' ').next().unwrap(), "closed", "x11");
+    let mut ours = Vec::new();
+    text(&c, at, &mut ours);
+    let ours = String::from_utf8(ours).unwrap();
+    let theirs = by_plain_tracing(&c);
+    assert_eq!(ours, format!("2009-02-13T23:31:30.500000Z {theirs}"));
+    assert!(
+        ours.contains(" client=SSH-2.0-OpenSSH_9.2p1 command=plain"),
+        "{ours}"
+    );
+}
+
+/// The line's `key=value` fields after its message, split as a logfmt reader splits them: at
+/// spaces outside double quotes, a backslash escaping the next character.
+fn logfmt_keys(line: &str) -> Vec<String> {
+    let rest = line.split_once("connection ended ").map_or("", |(_, r)| r);
+    let (mut keys, mut token, mut quoted, mut escaped) = (Vec::new(), String::new(), false, false);
+    for ch in rest.trim_end().chars().chain([' ']) {
+        match ch {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ' ' if !quoted => {
+                keys.push(token.split('=').next().unwrap_or("").to_owned());
+                token.clear();
+                continue;
+            }
+            _ => {}
+        }
+        token.push(ch);
+    }
+    keys
+}
+
+#[test]
+fn client_strings_cannot_add_fields_to_the_text_line() {
+    let at = UNIX_EPOCH + Duration::new(1_234_567_890, 0);
+    let evil = "SSH-2.0-x \"q\" peer=1.2.3.4 how=x bytes_out=999 \\";
+    let mut c = closing(evil, "closed", "env=2,x11=1");
+    c.term = "xterm peer=5.6.7.8";
+    c.size = "";
+    let mut ours = Vec::new();
+    text(&c, at, &mut ours);
+    let ours = String::from_utf8(ours).unwrap();
+    assert!(
+        ours.contains(" client=\"SSH-2.0-x \\\"q\\\" peer=1.2.3.4 how=x bytes_out=999 \\\\\" "),
+        "{ours}"
+    );
+    assert!(
+        ours.contains(" term=\"xterm peer=5.6.7.8\" size=\"\" "),
+        "{ours}"
+    );
+    assert!(ours.contains(" refused_kinds=\"env=2,x11=1\" "), "{ours}");
+    let keys = logfmt_keys(&ours);
+    let want = [
+        "conn",
+        "peer",
+        "how",
+        "client",
+        "command",
+        "term",
+        "size",
+        "duration_ms",
+        "bytes_out",
+        "bytes_in",
+        "requests",
+        "window_changes",
+        "refused",
+        "refused_kinds",
+        "russh_warnings",
+        "rekeys",
+        "log_suppressed",
+    ];
+    assert_eq!(keys, want, "{ours}");
 }
 
 #[test]

@@ -1,11 +1,13 @@
 //! Logging for `serve`: text or JSON on stderr through a batching, lossy writer ([`batch`]: a
 //! slow or stuck log reader costs dropped lines, counted, never a stalled server), russh's own
 //! lines budgeted and cleaned ([`russh`]), each connection's span ([`conn_span`]), the visit's
-//! closing line written by hand ([`closing`]), and a panic hook ([`panic`]).
+//! closing line written by hand ([`closing`]), field values quoted logfmt style in the text
+//! format ([`logfmt`]), and a panic hook ([`panic`]).
 
 pub mod batch;
 pub mod closing;
 pub mod conn_span;
+pub mod logfmt;
 pub mod panic;
 pub mod russh;
 
@@ -106,6 +108,7 @@ pub fn init(format: Format) -> FlushGuard {
                 closing::install(format, writer.clone());
             }
             let fmt = tracing_subscriber::fmt::layer()
+                .fmt_fields(logfmt::Fields)
                 .with_ansi(ansi)
                 .with_writer(writer);
             registry.with(russh::RusshGuard::new(fmt)).init();

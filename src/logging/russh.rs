@@ -6,7 +6,9 @@
 //! connection's [`Budget`], found through the `conn` span it happens in or, since russh runs
 //! each session in a task of its own that carries no span, through the tokio task that polls
 //! the connection's socket ([`track_task`], called by the socket wrapper); the first few of a
-//! connection are written again, cleaned and cut short, at WARN at most; the rest only count.
+//! connection are written again, cleaned and cut short, at WARN at most, russh's text in a
+//! field of its own (`said`, quoted) so no client string sits unquoted in the line; the rest
+//! only count.
 //! russh's "Client has initiated re-key" line is how the rekey budget learns of re-keys: russh
 //! has no hook for them. Debug and trace lines (only on when an operator asks) are passed on
 //! cleaned and cut, without a budget.
@@ -174,9 +176,9 @@ impl<L> RusshGuard<L> {
         if level > Level::INFO {
             // Debug and trace: only on when asked for; cleaned, not budgeted.
             if level == Level::DEBUG {
-                tracing::debug!(target: "resume_ssh::russh", from, "{msg}");
+                tracing::debug!(target: "resume_ssh::russh", from, said = msg.as_str(), "russh");
             } else {
-                tracing::trace!(target: "resume_ssh::russh", from, "{msg}");
+                tracing::trace!(target: "resume_ssh::russh", from, said = msg.as_str(), "russh");
             }
             return;
         }
@@ -208,11 +210,11 @@ impl<L> RusshGuard<L> {
             return;
         }
         if level == Level::INFO {
-            tracing::info!(target: "resume_ssh::russh", conn, from, "russh: {msg}");
+            tracing::info!(target: "resume_ssh::russh", conn, from, said = msg.as_str(), "russh");
         } else {
             // russh's ERROR lines are a client's doing (unsolicited replies, bad requests):
             // not the server's errors.
-            tracing::warn!(target: "resume_ssh::russh", conn, from, "russh: {msg}");
+            tracing::warn!(target: "resume_ssh::russh", conn, from, said = msg.as_str(), "russh");
         }
     }
 }
