@@ -2,26 +2,28 @@
 # Window-change floods: resume-ssh's server CPU per window-change against bench's bare russh
 # server (the floor), flooded the same way in the same run, in interleaved rounds.
 #
-#   bench/winch.sh                               # 4 sessions x 3,000 changes, 8 rounds
+#   bench/winch.sh                               # 16 sessions x 2,000 changes 1 ms apart, 8 rounds
 #   bench/winch.sh --candidate path/to/other/resume-ssh --rounds 12
 #
 # Each round floods every server in turn with `loadgen winch` (ever-new sizes, the client
 # reading the output); per round the ratio to the bare server, and the median over rounds.
 # Servers on CPU 0 and loadgen on CPU 1 where taskset exists. Needs `cargo build --release`.
-# Options: --sessions N (4), --changes N (3000), --rounds R (8), --candidate BIN, --no-pin.
+# Options: --sessions N (16), --changes N (2000), --every-ms MS (1; 0 = flat out, batched),
+# --rounds R (8), --candidate BIN, --no-pin.
 # Servers on 127.0.0.1 only, stopped on exit.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-S=4 N=3000 R=8 PIN=1 CAND=""
+S=16 N=2000 E=1 R=8 PIN=1 CAND=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --sessions) S=$2; shift ;;
         --changes) N=$2; shift ;;
+        --every-ms) E=$2; shift ;;
         --rounds) R=$2; shift ;;
         --candidate) CAND=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift ;;
         --no-pin) PIN=0 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -60,11 +62,11 @@ for i in "${!NAMES[@]}"; do
     wait_port $((BASE + i)) "${PIDS[$i]}" || { echo "${NAMES[$i]} did not start" >&2; exit 1; }
 done
 sleep 2 # resume-ssh renders its PDFs in the background once it listens
-echo "winch: $S sessions x $N changes, $R rounds, $(date -u +%FT%TZ), $(git rev-parse --short HEAD)"
+echo "winch: $S sessions x $N changes ${E} ms apart, $R rounds, $(date -u +%FT%TZ), $(git rev-parse --short HEAD)"
 for r in $(seq 1 "$R"); do
     for i in "${!NAMES[@]}"; do
         "${CLI[@]}" "$BIN/loadgen" winch --addr "127.0.0.1:$((BASE + i))" --server-pid "${PIDS[$i]}" \
-            --force-kex curve25519-sha256 --sessions "$S" --changes "$N" --json \
+            --force-kex curve25519-sha256 --sessions "$S" --changes "$N" --every-ms "$E" --json \
             2>>"$TMP/loadgen.err" | tail -n 1 | sed "s/^/$r ${NAMES[$i]} /"
     done
 done | python3 -c '

@@ -242,4 +242,9 @@ pub struct WinchArgs {
     /// Window-changes per session.
     #[arg(long, default_value_t = 5000)]
     pub changes: u32,
+    /// Milliseconds between one session's changes (0: as fast as the connection takes them,
+    /// which lets the client batch many into one write). With 1, each change is its own packet
+    /// and the server reads each on its own, as from a scripted client (asyncssh, paramiko).
+    #[arg(long, default_value_t = 1)]
+    pub every_ms: u64,
 }

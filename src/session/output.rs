@@ -164,7 +164,7 @@ impl Conn {
         let size = Size::clamped(col_width, row_height);
         match &mut chan.mode {
             Mode::Tui(live) => {
-                live.update(|v| v.resize(size));
+                live.update(|v| v.resize(size, std::time::Instant::now()));
                 live.window(session.has_pending_data(channel));
             }
             Mode::Setup => chan.pty = chan.pty.map(|_| size),

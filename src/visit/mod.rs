@@ -3,7 +3,8 @@
 //! asks [`Visit::next`] what to do and when, and writes what [`Visit::draw`] produces.
 //!
 //! Every frame is paced and paid for here, whatever caused it (keys, mouse, resizes, a reload):
-//! at most one frame per [`FRAME_INTERVAL`], and each frame's drawing time is paid from the
+//! at most one frame per [`FRAME_INTERVAL`], new sizes once they settle (a window being dragged
+//! is redrawn a few times a second), and each frame's drawing time is paid from the
 //! connection's and the address's [`budget`]s. What arrives in between only changes the state;
 //! the latest state is always drawn, once the pace and the budgets allow.
 
@@ -21,6 +22,12 @@ use budget::{Bucket, CONN_RATE};
 
 /// At most one frame per this interval (about 60 a second).
 pub const FRAME_INTERVAL: Duration = Duration::from_millis(16);
+
+/// A new size is drawn once sizes have stopped changing for this long (the end of a drag)...
+pub const RESIZE_QUIET: Duration = Duration::from_millis(40);
+/// ...or, while they keep changing, this long after the first one not drawn yet: a window being
+/// dragged is redrawn a few times a second, and a flood of sizes costs a few frames a second.
+pub const RESIZE_MAX_WAIT: Duration = Duration::from_millis(200);
 
 /// What a frame's bytes cost beyond drawing: encryption and the write, about 4 ns a byte.
 const NS_PER_BYTE_SENT: u64 = 4;
@@ -51,6 +58,8 @@ pub struct Visit {
     input_ended: bool,
     /// A lone ESC waits to be resolved, and the terminal was asked for a status report.
     asked: bool,
+    /// Sizes not drawn yet: when the first and the latest of them came.
+    resizing: Option<(Instant, Instant)>,
 }
 
 impl Visit {
@@ -65,6 +74,7 @@ impl Visit {
             address,
             input_ended: false,
             asked: false,
+            resizing: None,
         }
     }
 
@@ -78,9 +88,12 @@ impl Visit {
         self.tui.input(bytes, resume);
     }
 
-    /// The client's window changed size: recorded, laid out with the next frame.
-    pub fn resize(&mut self, size: Size) {
+    /// The client's window changed size at `now`: recorded, laid out with the next frame, which
+    /// waits for the sizes to settle (see [`RESIZE_QUIET`]).
+    pub fn resize(&mut self, size: Size, now: Instant) {
         self.tui.resize(size);
+        let first = self.resizing.map_or(now, |(first, _)| first);
+        self.resizing = Some((first, now));
     }
 
     /// The client will send nothing more: pending input is resolved and the visit ends.
@@ -103,7 +116,10 @@ impl Visit {
         if !ask && !self.tui.dirty(resume) {
             return Next::Idle;
         }
-        let paced = self.last_frame.map_or(now, |t| t + FRAME_INTERVAL);
+        let mut paced = self.last_frame.map_or(now, |t| t + FRAME_INTERVAL);
+        if let Some((first, latest)) = self.resizing {
+            paced = paced.max((latest + RESIZE_QUIET).min(first + RESIZE_MAX_WAIT));
+        }
         let due = paced
             .max(self.own.ready_at(now))
             .max(self.address.ready_at(now));
@@ -122,6 +138,7 @@ impl Visit {
         }
         self.tui.frame(resume, out);
         self.drawn = Some(Arc::clone(resume));
+        self.resizing = None;
         // A lone ESC: the terminal's answer to a status report tells Esc from a sequence.
         if self.tui.input_pending() && !self.asked {
             self.asked = true;

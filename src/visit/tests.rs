@@ -52,19 +52,31 @@ fn first_frame_at_once_then_one_per_interval_and_the_last_state_drawn() {
 }
 
 #[test]
-fn sizes_are_paced_like_keys_and_the_latest_is_drawn() {
+fn sizes_are_drawn_once_they_settle_at_the_latest() {
     let r = resume();
     let mut v = visit(fresh_address());
     let t0 = Instant::now();
     let mut out = Vec::new();
     v.draw(&r, t0, &mut out);
-    for cols in 40..200 {
-        v.resize(Size::new(cols, 30));
+    // A drag: a new size every 5 ms. The frame waits until the sizes stop for RESIZE_QUIET...
+    let at = |ms| t0 + Duration::from_millis(ms);
+    for (i, cols) in (40..60).enumerate() {
+        v.resize(Size::new(cols, 30), at(5 * i as u64));
     }
-    assert!(matches!(v.next(&r, t0), Next::At(_)));
-    let t1 = t0 + FRAME_INTERVAL;
-    v.draw(&r, t1, &mut out);
-    assert_eq!(v.tui().app().size, Size::new(199, 30));
+    assert_eq!(v.next(&r, at(95)), Next::At(at(95) + RESIZE_QUIET));
+    assert_eq!(v.next(&r, at(95) + RESIZE_QUIET), Next::Draw);
+    v.draw(&r, at(135), &mut out);
+    assert_eq!(v.tui().app().size, Size::new(59, 30));
+    // ...or, while they keep coming, until RESIZE_MAX_WAIT after the first one not drawn.
+    for i in 0..100u64 {
+        v.resize(Size::new(60 + i as u16, 30), at(200 + 5 * i));
+    }
+    assert_eq!(v.next(&r, at(695)), Next::Draw);
+    assert_eq!(
+        v.next(&r, at(300)),
+        Next::At(at(200) + RESIZE_MAX_WAIT),
+        "a flood of sizes is drawn a few times a second"
+    );
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! `winch`: window-change floods. Each of `--sessions` TUI sessions sends `--changes`
-//! window-changes of ever-new sizes, one after another as fast as the connection takes them,
-//! while its output is read (a client that reads, so the flood is what is measured, not a full
+//! window-changes of ever-new sizes, one every `--every-ms` (or as fast as the connection takes
+//! them), while its output is read (a client that reads, so the flood is what is measured, not a full
 //! window). Reports the server's CPU per change from /proc/PID/stat, so the same flood against
 //! resume-ssh and against bench's bare russh server gives the ratio to the floor.
 
@@ -30,12 +30,17 @@ pub async fn winch(args: WinchArgs) -> anyhow::Result<()> {
     let mut tasks = Vec::new();
     for (i, s) in open.into_iter().enumerate() {
         let changes = args.changes;
+        let every = Duration::from_millis(args.every_ms);
         tasks.push(tokio::spawn(async move {
+            let mut tick = (!every.is_zero()).then(|| tokio::time::interval(every));
             let mut read = s.read;
             // Reads (and drops) the output for as long as the session lasts.
             let reader = tokio::spawn(async move { while read.wait().await.is_some() {} });
             let mut sent = 0u32;
             for k in 0..changes {
+                if let Some(t) = tick.as_mut() {
+                    t.tick().await;
+                }
                 // Every size differs from every other in the run (per session and across them).
                 let n = k + changes * i as u32;
                 let (cols, rows) = (40 + n % 361, 10 + (n / 361) % 191);
