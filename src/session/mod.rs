@@ -1,8 +1,8 @@
 //! The russh handler for one connection: anonymous auth, session channels, PTY, shell/exec, and
 //! the bridge from channel data to the TUI and from the TUI back to the channel. What an exec
 //! command prints is [`exec`]'s; which env requests are kept is [`env`]'s; starting and pumping
-//! a channel's output, and the TUI side of data, resizes and EOF, is `output`'s; `pdf_exec` sends
-//! the cached PDF; `channels` opens session channels within the limits. Every request spends
+//! a channel's output, and the TUI side of data, resizes and EOF, is `output`'s; `exec_output`
+//! sends exec replies; `channels` opens session channels within the limits. Every request spends
 //! from the connection's [`crate::budget`] (`refuse`); refused ones are logged only while its log
 //! budget lasts, and a client over a budget is disconnected with the reason. This file is the
 //! russh `Handler` impl itself: each method a few lines that hand on to those modules.
@@ -19,8 +19,8 @@ mod channels;
 pub mod env;
 mod error;
 pub mod exec;
+mod exec_output;
 mod output;
-mod pdf_exec;
 mod refuse;
 
 use russh::server::{Auth, Handler, Msg, Session};
