@@ -1,14 +1,18 @@
-//! Documents generated once per resume version (the PDF, A4 and US Letter) and served from memory.
+//! Documents generated once per resume version (the PDF, A4 and US Letter, and every exec
+//! command's reply) and served from memory, one shared buffer for every channel.
 //!
-//! Generation starts on a background thread as soon as a version is set, so neither start-up nor a
-//! reload waits for it; a request that arrives before it is done waits for that one generation.
+//! PDF generation starts on a background thread as soon as a version is set, so neither start-up
+//! nor a reload waits for it; a request that arrives before it is done waits for that one
+//! generation. The text replies are made on first request.
 
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 
+use crate::commands::Command;
 use crate::export::pdf::{self, Paper};
 use crate::resume::Resume;
+use crate::session::exec::{Replies, Reply};
 
 type Doc = Result<Bytes, String>;
 
@@ -17,6 +21,7 @@ pub struct Documents {
     resume: Arc<Resume>,
     a4: OnceLock<Doc>,
     letter: OnceLock<Doc>,
+    replies: Replies,
 }
 
 impl Documents {
@@ -26,6 +31,7 @@ impl Documents {
             resume,
             a4: OnceLock::new(),
             letter: OnceLock::new(),
+            replies: Replies::default(),
         });
         let bg = Arc::clone(&docs);
         let spawned = std::thread::Builder::new()
@@ -38,6 +44,15 @@ impl Documents {
             tracing::warn!(error = %e, "cannot start the PDF thread; rendering on first request");
         }
         docs
+    }
+
+    /// What the exec command `cmd` sends back (with a PTY or not), made at most once for this
+    /// version (`plain --width N`: see [`crate::session::exec::MAX_WIDTHS`]).
+    pub fn reply(&self, cmd: &Command, pty: bool) -> Reply {
+        match cmd {
+            Command::Pdf(paper) => Reply::pdf(pty, || self.pdf(*paper)),
+            _ => self.replies.get(cmd, pty, &self.resume),
+        }
     }
 
     /// The PDF on `paper` (generated at most once), or why there is none.
@@ -102,5 +117,28 @@ mod tests {
         assert!(!title(&before));
         // The title is in the (uncompressed) XMP metadata of the new version only.
         assert!(title(&after));
+    }
+
+    #[test]
+    fn replies_are_per_version_and_shared_within_one() {
+        use crate::shared::Shared;
+        let text = include_str!("../resume.toml");
+        let r = Resume::parse(text, Path::new("resume.toml")).unwrap();
+        let shared = Shared::new(r, crate::config::Limits::default());
+        let docs = shared.documents();
+        let pdf = docs.reply(&Command::Pdf(Paper::A4), false);
+        assert_eq!(pdf.stdout.as_ptr(), docs.pdf(Paper::A4).unwrap().as_ptr());
+        let qr = Command::Qr { colour: true };
+        let before = docs.reply(&qr, false);
+        assert_eq!(
+            before.stdout.as_ptr(),
+            docs.reply(&qr, false).stdout.as_ptr()
+        );
+        let edited = text.replacen("arunavmalhotra1998@gmail.com", "a.m@example.com", 1);
+        shared.set_resume(Resume::parse(&edited, Path::new("resume.toml")).unwrap());
+        let after = shared.documents().reply(&qr, false);
+        assert_ne!(before.stdout, after.stdout);
+        let json = shared.documents().reply(&Command::Json, false).stdout;
+        assert!(String::from_utf8_lossy(&json).contains("a.m@example.com"));
     }
 }

@@ -2,7 +2,7 @@
 //! the bridge from channel data to the TUI. What an exec command prints is [`exec`]'s; which env
 //! requests are kept is [`env`]'s; starting a channel's output, and feeding the TUI's visit with
 //! data, resizes, the window and EOF, is `output`'s; the visit's own drawing task is `live`'s;
-//! `pdf_exec` sends the cached PDF; `channels` opens session channels within the limits. Every
+//! `exec_output` sends exec replies; `channels` opens session channels within the limits. Every
 //! request spends from the connection's [`crate::budget`] (`refuse`); refused ones are logged
 //! only while its log budget lasts, and a client over a budget is disconnected with the reason.
 //! This file is the russh `Handler` impl itself: each method a few lines that hand on to those
@@ -20,9 +20,9 @@ mod channels;
 pub mod env;
 mod error;
 pub mod exec;
+mod exec_output;
 mod live;
 mod output;
-mod pdf_exec;
 mod refuse;
 
 use russh::server::{Auth, Handler, Msg, Session};

@@ -8,7 +8,7 @@ use russh::ChannelId;
 use russh::server::Session;
 
 use super::live::LiveRef;
-use super::{Conn, SessionError, exec};
+use super::{Conn, SessionError};
 use crate::commands::Command;
 use crate::content::SectionId;
 use crate::terminal::Size;
@@ -49,7 +49,6 @@ impl Conn {
         cmd: Command,
         session: &mut Session,
     ) -> Result<(), SessionError> {
-        let resume = self.shared.resume();
         let Some(chan) = find(&mut self.channels, id) else {
             return Ok(());
         };
@@ -91,39 +90,7 @@ impl Conn {
             crate::metrics::get().session("tui");
             return Ok(());
         }
-        if let Command::Pdf(paper) = cmd {
-            // Binary, served from memory; refused on a terminal.
-            return self.send_pdf(id, paper, pty.is_some(), session);
-        }
-        let exec::Output {
-            stdout,
-            stderr,
-            exit,
-        } = exec::run(&cmd, &resume);
-        let kind = cmd.kind();
-        self.span.debug(|| {
-            tracing::debug!(
-                kind = "exec",
-                command = kind,
-                pty = pty.is_some(),
-                exit,
-                "session started"
-            )
-        });
-        self.ctl.note(|s| s.command = kind.to_owned());
-        crate::metrics::get().session(kind);
-        if !stdout.is_empty() {
-            let text = exec::for_terminal(stdout, &cmd, pty.is_some());
-            session.data(id, text.into_bytes())?;
-        }
-        if !stderr.is_empty() {
-            let text = exec::for_terminal(stderr, &cmd, pty.is_some());
-            session.extended_data(id, 1, text.into_bytes())?;
-        }
-        if let Some(chan) = find(&mut self.channels, id) {
-            chan.mode = Mode::Draining { exit };
-        }
-        self.finish_if_drained(id, session)
+        self.start_exec(id, &cmd, pty.is_some(), session)
     }
 
     /// Sends exit-status, EOF and close once everything queued for the channel has gone out.
