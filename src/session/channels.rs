@@ -28,7 +28,7 @@ impl Conn {
         let open = self
             .channels
             .iter()
-            .filter(|c| !matches!(c.mode, Mode::Done))
+            .filter(|c| !c.mode.is_done())
             .count();
         if open >= self.shared.limits.max_channels
             || self.opened >= 4 * self.shared.limits.max_channels
@@ -41,7 +41,7 @@ impl Conn {
                 .await;
             return Ok(());
         }
-        self.channels.retain(|c| !matches!(c.mode, Mode::Done));
+        self.channels.retain(|c| !c.mode.is_done());
         self.opened += 1;
         self.channels.push(Chan {
             id,

@@ -32,6 +32,8 @@ pub(super) struct Live {
     /// The task sleeps until a frame is due (pace or budget): a change before then needs no
     /// wake-up, the frame then draws it (a flood of sizes or keys wakes the task once a frame).
     timed: AtomicBool,
+    /// The task ended: the visit is over and the channel closed (or gone).
+    finished: AtomicBool,
 }
 
 /// The handler's hold on a live visit: dropping it (channel closed, connection gone) ends the
@@ -60,6 +62,7 @@ impl LiveRef {
             closed: AtomicBool::new(false),
             blocked: AtomicBool::new(false),
             timed: AtomicBool::new(false),
+            finished: AtomicBool::new(false),
         });
         ctl.set_visit(Some((id, Arc::clone(&live.wake))));
         let task = Arc::clone(&live);
@@ -71,6 +74,7 @@ impl LiveRef {
                 ctl.kill();
             }
             ctl.clear_visit_if(id);
+            task.finished.store(true, Ordering::SeqCst);
         });
         LiveRef(live)
     }
@@ -85,6 +89,11 @@ impl LiveRef {
         if ends || !self.0.timed.load(Ordering::SeqCst) {
             self.0.wake.notify_one();
         }
+    }
+
+    /// Whether the visit's task has ended.
+    pub(super) fn finished(&self) -> bool {
+        self.0.finished.load(Ordering::SeqCst)
     }
 
     /// Records whether the client's window left data queued; when it took everything, the task
@@ -161,6 +170,9 @@ async fn run(live: &Live, shared: &Shared, ctl: &ConnCtl, handle: &Handle, id: C
                 live.timed.store(false, Ordering::SeqCst);
             }
             Step::Finish => {
+                // Counted as closed from now on, before the client can see the close and open
+                // another channel.
+                live.finished.store(true, Ordering::SeqCst);
                 ctl.clear_visit_if(id);
                 if !out.is_empty() {
                     let _ = handle.data(id, std::mem::take(&mut out)).await;

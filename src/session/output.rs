@@ -29,6 +29,18 @@ pub(super) enum Mode {
     Done,
 }
 
+impl Mode {
+    /// Whether the channel is finished: closed, or a TUI whose visit ended (its task sent
+    /// exit-status, EOF and close; russh then forgets the channel without telling the handler).
+    pub(super) fn is_done(&self) -> bool {
+        match self {
+            Mode::Done => true,
+            Mode::Tui(live) => live.finished(),
+            _ => false,
+        }
+    }
+}
+
 pub(super) struct Chan {
     pub(super) id: ChannelId,
     pub(super) pty: Option<Size>,
