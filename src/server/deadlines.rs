@@ -37,6 +37,7 @@ pub(super) fn spawn(shared: Arc<Shared>, gate: Arc<Gate>) -> JoinHandle<()> {
                 reap(&shared).await;
             }
             ticks += 1;
+            crate::tui::frames::trim_large(std::time::Instant::now());
             if ticks % 10 == 0 {
                 gate.housekeeping();
             }

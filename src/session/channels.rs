@@ -25,11 +25,7 @@ impl Conn {
                 .await;
             return Ok(());
         }
-        let open = self
-            .channels
-            .iter()
-            .filter(|c| !c.mode.is_done())
-            .count();
+        let open = self.channels.iter().filter(|c| !c.mode.is_done()).count();
         if open >= self.shared.limits.max_channels
             || self.opened >= 4 * self.shared.limits.max_channels
         {

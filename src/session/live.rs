@@ -24,7 +24,9 @@ use crate::visit::{Next, Visit};
 
 /// What the handler and the visit's task share.
 pub(super) struct Live {
-    visit: Mutex<Visit>,
+    /// The visit, until it ends: then it is dropped at once (its time on the last section is
+    /// recorded then, not when the connection goes).
+    visit: Mutex<Option<Visit>>,
     wake: Arc<Notify>,
     closed: AtomicBool,
     /// The client's window did not take everything sent (as the handler last saw it).
@@ -57,7 +59,7 @@ impl LiveRef {
         id: ChannelId,
     ) -> LiveRef {
         let live = Arc::new(Live {
-            visit: Mutex::new(visit),
+            visit: Mutex::new(Some(visit)),
             wake: Arc::new(Notify::new()),
             closed: AtomicBool::new(false),
             blocked: AtomicBool::new(false),
@@ -75,6 +77,7 @@ impl LiveRef {
             }
             ctl.clear_visit_if(id);
             task.finished.store(true, Ordering::SeqCst);
+            drop(lock(&task.visit).take());
         });
         LiveRef(live)
     }
@@ -82,8 +85,11 @@ impl LiveRef {
     /// Changes the visit (input, size, EOF) and wakes its task, unless a frame is due anyway.
     pub(super) fn update(&self, f: impl FnOnce(&mut Visit)) {
         let ends = {
-            let mut visit = lock(&self.0.visit);
-            f(&mut visit);
+            let mut guard = lock(&self.0.visit);
+            let Some(visit) = guard.as_mut() else {
+                return;
+            };
+            f(visit);
             visit.ends()
         };
         if ends || !self.0.timed.load(Ordering::SeqCst) {
@@ -124,8 +130,11 @@ async fn run(live: &Live, shared: &Shared, ctl: &ConnCtl, handle: &Handle, id: C
         let now = Instant::now();
         let ending = ctl.end().map(|(why, _)| why);
         let step = {
-            let mut visit = lock(&live.visit);
-            match visit.next(&resume, now) {
+            let mut guard = lock(&live.visit);
+            let Some(visit) = guard.as_mut() else {
+                return;
+            };
+            let step = match visit.next(&resume, now) {
                 // The connection is being ended (idle, time limit, shutdown): restore the
                 // terminal and say why.
                 _ if ending.is_some() => {
@@ -146,7 +155,11 @@ async fn run(live: &Live, shared: &Shared, ctl: &ConnCtl, handle: &Handle, id: C
                 }
                 Next::At(t) => Step::Wait(Some(t)),
                 Next::Idle => Step::Wait(None),
+            };
+            if matches!(step, Step::Finish) {
+                guard.take();
             }
+            step
         };
         drop(resume);
         match step {

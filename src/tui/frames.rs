@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 use std::sync::{Arc, LazyLock, Mutex, PoisonError, Weak};
+use std::time::{Duration, Instant};
 
 use lru::LruCache;
 use ratatui::buffer::{Buffer, Cell};
@@ -11,6 +12,7 @@ use ratatui::layout::Rect;
 
 use super::app::App;
 use super::theme::Capabilities;
+use crate::locks::lock;
 use crate::resume::Resume;
 
 /// What the client's screen showed before an update, as far as the cache is concerned.
@@ -196,6 +198,12 @@ pub fn with_next<R>(rect: Rect, f: impl FnOnce(&mut Buffer) -> R) -> R {
 /// Grows to exactly the cells needed, so capacity never overshoots [`KEEP_CELLS`] by doubling.
 fn blank(b: &mut Buffer, rect: Rect) {
     let cells = usize::from(rect.width) * usize::from(rect.height);
+    if cells > KEEP_CELLS
+        && b.content.capacity() < cells
+        && let Some(kept) = take_large(cells)
+    {
+        b.content = kept;
+    }
     b.content.clear();
     b.content.reserve_exact(cells);
     // A constant per cell, not a clone of one: the compiler turns this into plain stores.
@@ -203,11 +211,50 @@ fn blank(b: &mut Buffer, rect: Rect) {
     b.area = rect;
 }
 
-/// Gives back what a frame above [`KEEP_CELLS`] grew.
+/// Gives back what a frame above [`KEEP_CELLS`] grew: to the process's pool of large frames,
+/// which the next large frame on any thread takes instead of allocating (and faulting in) ~4 MB.
 fn release(b: &mut Buffer) {
     if b.content.capacity() > KEEP_CELLS {
-        *b = Buffer::default();
+        let big = std::mem::take(&mut b.content);
+        let mut pool = lock(&LARGE);
+        if pool.0.len() < LARGE_KEPT {
+            pool.0.push(big);
+        }
+        pool.1 = Some(Instant::now());
     }
+}
+
+/// Large frames kept at most (two per worker thread on a 2-core box: ~15 MB at 400×200).
+const LARGE_KEPT: usize = 4;
+/// Large frames unused this long are given back to the system ([`trim_large`]).
+pub const LARGE_IDLE: Duration = Duration::from_secs(2);
+
+/// The pool of large scratch frames, and when one was last given back.
+static LARGE: Mutex<(Vec<Vec<Cell>>, Option<Instant>)> = Mutex::new((Vec::new(), None));
+
+/// A large frame's cells from the pool, if one is kept with room for `cells`.
+fn take_large(cells: usize) -> Option<Vec<Cell>> {
+    let mut pool = lock(&LARGE);
+    let i = pool.0.iter().position(|v| v.capacity() >= cells)?;
+    Some(pool.0.swap_remove(i))
+}
+
+/// Gives the pool's large frames back to the system once none was used for [`LARGE_IDLE`]
+/// (called every second by the server's sweep): a large visitor's frames stay while it draws,
+/// and go soon after it leaves.
+pub fn trim_large(now: Instant) {
+    let mut pool = lock(&LARGE);
+    if pool
+        .1
+        .is_some_and(|t| now.saturating_duration_since(t) >= LARGE_IDLE)
+    {
+        *pool = (Vec::new(), None);
+    }
+}
+
+/// Cells held by the pool of large frames (for tests).
+pub fn large_cells() -> usize {
+    lock(&LARGE).0.iter().map(Vec::capacity).sum()
 }
 
 /// Cells of scratch capacity this thread holds (for tests).
@@ -231,7 +278,33 @@ mod tests {
     }
 
     #[test]
+    fn large_frames_are_reused_from_the_pool_and_trimmed_when_idle() {
+        let _one_at_a_time = lock(&LARGE_TESTS);
+        let big = Size::new(400, 200).rect();
+        with_scratch(big, |_, _| ());
+        assert!(
+            large_cells() >= 2 * 400 * 200,
+            "kept for the next large frame"
+        );
+        assert_eq!(scratch_cells(), 0, "not pinned on this thread");
+        // The next large frame takes them (no new allocation), then gives them back.
+        let before = large_cells();
+        let during = with_scratch(big, |_, _| large_cells());
+        assert!(during < before, "taken from the pool");
+        assert!(large_cells() >= 2 * 400 * 200);
+        // Not trimmed while in use, trimmed once idle.
+        trim_large(Instant::now());
+        assert!(large_cells() > 0);
+        trim_large(Instant::now() + LARGE_IDLE);
+        assert_eq!(large_cells(), 0);
+    }
+
+    /// The pool is the process's: tests that draw large frames take turns.
+    static LARGE_TESTS: Mutex<()> = Mutex::new(());
+
+    #[test]
     fn scratch_is_released_after_a_huge_frame_and_kept_for_a_common_one() {
+        let _one_at_a_time = lock(&LARGE_TESTS);
         let big = Size::new(400, 200).rect();
         let seen = with_scratch(big, |p, n| p.content.len() + n.content.len());
         assert_eq!(seen, 2 * 400 * 200);
