@@ -19,6 +19,6 @@ for bin in "$@"; do
     echo "== $bin (load average $(cut -d' ' -f1-3 /proc/loadavg))"
     RESUME_SSH_BIN="$bin" COST_BURST_SESSIONS=${COST_BURST_SESSIONS:-300} \
         cargo test -q --test hostile_cost -- --include-ignored --nocapture --test-threads 1 2>&1 |
-        sed -e 's/^\.*//' | grep -E '^(key burst|400x200|window-change flood|test result)'
+        sed -e 's/^\.*//' | grep -E '^(key burst|400x200|window-change flood|search typing|window-change \+|exec CPU|[0-9]+ connections x 2|test result)'
     "$PY" tests/interop/ignore_flood.py "$bin" 2>&1 | grep '^ignore-flood'
 done
