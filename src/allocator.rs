@@ -4,7 +4,7 @@
 //! frees such a block it raises that threshold to the block's size (up to 32 MiB). After one
 //! large frame (a 400×200 visitor: ~3.8 MB per scratch buffer) every later block below the new
 //! threshold comes from the heap, and freeing it keeps it resident: two such visitors left
-//! ~11 MB behind for good (measured with tests/hostile_cost.rs). Setting the threshold fixes it
+//! ~11 MB behind for good (measured with tests/it/hostile_cost/). Setting the threshold fixes it
 //! and turns that adjustment off. Blocks that size are rare here (a huge frame, a large
 //! packet), so the extra mmap calls cost nothing measurable.
 
