@@ -5,6 +5,8 @@
 //! `exec_output` sends exec replies; `channels` opens session channels within the limits. Every
 //! request spends from the connection's [`crate::budget`] (`refuse`); refused ones are logged
 //! only while its log budget lasts, and a client over a budget is disconnected with the reason.
+//! Files: `sftp` serves the read-only SFTP subsystem (and keeps a channel's `Channel` while it
+//! is set up, never letting its queue fill), `scp` the legacy scp protocol, both from `files`.
 //! This file is the russh `Handler` impl itself: each method a few lines that hand on to those
 //! modules.
 //!
@@ -21,9 +23,12 @@ pub mod env;
 mod error;
 pub mod exec;
 mod exec_output;
+pub mod files;
 mod live;
 mod output;
 mod refuse;
+mod scp;
+pub mod sftp;
 
 use russh::server::{Auth, Handler, Msg, Session};
 use russh::{Channel, ChannelId, Pty, Sig};
@@ -125,6 +130,7 @@ impl Handler for Conn {
         _modes: &[(Pty, u32)],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        self.settle(channel);
         if self.spend_request(session) {
             return Ok(());
         }
@@ -148,6 +154,7 @@ impl Handler for Conn {
         value: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        self.settle(channel);
         if self.spend_request(session) {
             return Ok(());
         }
@@ -169,6 +176,7 @@ impl Handler for Conn {
         channel: ChannelId,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        self.unkeep(channel);
         if self.spend_request(session) {
             return Ok(());
         }
@@ -182,6 +190,7 @@ impl Handler for Conn {
         data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        self.unkeep(channel);
         if self.spend_request(session) {
             return Ok(());
         }
@@ -189,7 +198,7 @@ impl Handler for Conn {
         if self.shared.test_hooks && data == b"__panic" {
             panic!("test-only panic trigger");
         }
-        self.start(channel, Command::parse(data), session)
+        self.start_command(channel, Command::parse(data), session)
     }
 
     async fn subsystem_request(
@@ -198,6 +207,9 @@ impl Handler for Conn {
         name: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        if self.subsystem(channel, name, session)? {
+            return Ok(());
+        }
         if !self.refuse(
             Refused::Subsystem,
             session,
@@ -217,6 +229,7 @@ impl Handler for Conn {
         _x11_screen_number: u32,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        self.settle(channel);
         if !self.refuse(Refused::X11, session, || {
             tracing::info!("refused X11 forwarding")
         }) {
@@ -227,9 +240,10 @@ impl Handler for Conn {
 
     async fn agent_request(
         &mut self,
-        _channel: ChannelId,
+        channel: ChannelId,
         session: &mut Session,
     ) -> Result<bool, Self::Error> {
+        self.settle(channel);
         self.refuse(Refused::Agent, session, || {
             tracing::info!("refused agent forwarding")
         });
@@ -321,10 +335,11 @@ impl Handler for Conn {
 
     async fn signal(
         &mut self,
-        _channel: ChannelId,
+        channel: ChannelId,
         _signal: Sig,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        self.settle(channel);
         self.spend_request(session);
         Ok(())
     }
@@ -358,6 +373,7 @@ impl Handler for Conn {
         _pix_height: u32,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        self.settle(channel);
         self.on_resize(channel, col_width, row_height, session)
     }
 
@@ -367,7 +383,22 @@ impl Handler for Conn {
         data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        self.unkeep(channel);
+        if self.scp_data(channel, data, session)? {
+            return Ok(());
+        }
         self.on_data(channel, data, session)
+    }
+
+    async fn extended_data(
+        &mut self,
+        channel: ChannelId,
+        _code: u32,
+        _data: &[u8],
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.unkeep(channel);
+        Ok(())
     }
 
     async fn window_adjusted(
@@ -376,6 +407,7 @@ impl Handler for Conn {
         _new_size: u32,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        self.settle(channel);
         self.on_window_adjusted(channel, session)
     }
 
@@ -384,6 +416,8 @@ impl Handler for Conn {
         channel: ChannelId,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        self.unkeep(channel);
+        self.scp_eof(channel, session)?;
         self.on_eof(channel, session)
     }
 
@@ -394,6 +428,7 @@ impl Handler for Conn {
     ) -> Result<(), Self::Error> {
         if let Some(chan) = find(&mut self.channels, channel) {
             chan.mode = Mode::Done;
+            chan.kept = None;
         }
         self.ctl.clear_visit_if(channel);
         Ok(())
