@@ -30,6 +30,11 @@ pub enum Command {
     /// The PDF (binary; refused on a PTY).
     Pdf(Paper),
     Help,
+    /// `scp -f NAME...` (the legacy scp protocol's source mode): the named files, sent by the
+    /// session (session/scp.rs).
+    ScpSend(Vec<String>),
+    /// `scp -t ...` (an upload): refused.
+    ScpReceive,
     /// One section: the TUI opened on it with a PTY, that section as text without.
     Section(SectionId),
     /// Anything else; holds a printable, shortened form of what was sent, for the error message.
@@ -48,6 +53,7 @@ impl Command {
             Command::Qr { .. } => "qr",
             Command::Pdf(_) => "pdf",
             Command::Help => "help",
+            Command::ScpSend(_) | Command::ScpReceive => "scp",
             Command::Section(s) => s.slug(),
             Command::Unknown(_) => "unknown",
         }
@@ -87,6 +93,7 @@ impl Command {
                 None => unknown(),
             },
             ["help" | "--help" | "-h"] => Command::Help,
+            ["scp", args @ ..] => parse_scp(args).unwrap_or_else(unknown),
             [s] => match SectionId::from_slug(s) {
                 Some(id) => Command::Section(id),
                 None => unknown(),
@@ -94,6 +101,51 @@ impl Command {
             _ => unknown(),
         }
     }
+}
+
+/// Files one `scp -f` may name.
+pub const MAX_SCP_NAMES: usize = 16;
+
+/// The arguments of a remote `scp` (as OpenSSH's `scp -O` and PuTTY's `pscp -scp` send them):
+/// flags (`-f` source, `-t` sink; `-p -q -v -r -d` tolerated), an optional `--`, then names.
+fn parse_scp(args: &[&str]) -> Option<Command> {
+    let (mut from, mut to) = (false, false);
+    let mut rest = args;
+    while let [first, tail @ ..] = rest {
+        if *first == "--" {
+            rest = tail;
+            break;
+        }
+        let Some(flags) = first.strip_prefix('-').filter(|f| !f.is_empty()) else {
+            break;
+        };
+        for c in flags.chars() {
+            match c {
+                'f' => from = true,
+                't' => to = true,
+                'p' | 'q' | 'v' | 'r' | 'd' => {}
+                _ => return None,
+            }
+        }
+        rest = tail;
+    }
+    match (from, to) {
+        (true, false) if !rest.is_empty() && rest.len() <= MAX_SCP_NAMES => Some(Command::ScpSend(
+            rest.iter().map(|n| unquote(n).to_owned()).collect(),
+        )),
+        (false, true) => Some(Command::ScpReceive),
+        _ => None,
+    }
+}
+
+/// A name without the quotes a client may have put around it for the remote shell.
+fn unquote(name: &str) -> &str {
+    for q in ['\'', '"'] {
+        if let Some(inner) = name.strip_prefix(q).and_then(|n| n.strip_suffix(q)) {
+            return inner;
+        }
+    }
+    name
 }
 
 /// A safe, short rendering of untrusted bytes for an error message: no control or format
@@ -117,7 +169,9 @@ pub fn help_text() -> String {
          \x20 vcard            a vCard 4.0 contact card\n\
          \x20 markdown, md     the resume as Markdown (CommonMark)\n\
          \x20 qr               the contact as a QR code to scan (qr --plain: no colours)\n\
-         \x20 pdf              the resume as a PDF, A4 (pdf --paper letter): ssh HOST pdf > resume.pdf\n",
+         \x20 pdf              the resume as a PDF, A4 (pdf --paper letter): ssh HOST pdf > resume.pdf\n\
+         \x20                  or scp HOST:resume.pdf . (scp and sftp serve every format as a file:\n\
+         \x20                  resume.pdf, resume-letter.pdf, resume.json, resume.vcf, resume.md, resume.txt)\n",
     );
     for id in SectionId::ALL {
         s.push_str(&format!(
@@ -173,6 +227,11 @@ mod tests {
             b"$(reboot)",
             b"pdf --paper a3",
             b"pdf letter",
+            b"scp",
+            b"scp -f",
+            b"scp -f -t x",
+            b"scp -x -f resume.pdf",
+            b"scp resume.pdf",
         ] {
             assert!(
                 matches!(Command::parse(raw), Command::Unknown(_)),
@@ -196,6 +255,20 @@ mod tests {
     }
 
     #[test]
+    fn parses_scp() {
+        let send = |names: &[&str]| Command::ScpSend(names.iter().map(|s| s.to_string()).collect());
+        assert_eq!(Command::parse(b"scp -f resume.pdf"), send(&["resume.pdf"]));
+        assert_eq!(
+            Command::parse(b"scp -v -p -f -- resume.vcf 'resume.md'"),
+            send(&["resume.vcf", "resume.md"])
+        );
+        assert_eq!(Command::parse(b"scp -qf resume.txt"), send(&["resume.txt"]));
+        assert_eq!(Command::parse(b"scp -t ."), Command::ScpReceive);
+        assert_eq!(Command::parse(b"scp -r -d -t -- /tmp"), Command::ScpReceive);
+        assert_eq!(Command::ScpReceive.kind(), "scp");
+    }
+
+    #[test]
     fn help_lists_every_section() {
         let h = help_text();
         for id in SectionId::ALL {
@@ -205,6 +278,8 @@ mod tests {
             "  markdown, md ",
             "  pdf ",
             "ssh HOST pdf > resume.pdf",
+            "scp HOST:resume.pdf .",
+            "resume-letter.pdf",
             "  qr ",
         ] {
             assert!(h.contains(cmd), "{cmd}");

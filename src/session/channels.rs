@@ -17,8 +17,6 @@ impl Conn {
         session: &mut Session,
     ) -> Result<(), SessionError> {
         let id = channel.id();
-        // Never keep the Channel: unread, its queue would stall the connection.
-        drop(channel);
         if self.spend_request(session) {
             reply
                 .reject(russh::ChannelOpenFailure::ResourceShortage)
@@ -45,6 +43,9 @@ impl Conn {
             env: ClientEnv::default(),
             env_count: 0,
             mode: Mode::Setup,
+            // Kept only while the channel is set up, its queue emptied on every request
+            // (session/sftp): unread, it would stall the connection.
+            kept: Some(channel),
         });
         reply.accept().await;
         Ok(())

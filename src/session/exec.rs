@@ -47,6 +47,12 @@ pub fn run(cmd: &Command, resume: &Resume) -> Output {
             stderr: "pdf: served by the session, not here\n".to_owned(),
             exit: 1,
         },
+        // A protocol exchange with the client: run by the session itself (session/scp.rs).
+        Command::ScpSend(_) | Command::ScpReceive => Output {
+            stdout: String::new(),
+            stderr: "scp: served by the session, not here\n".to_owned(),
+            exit: 1,
+        },
         Command::Help => ok(commands::help_text()),
         Command::Unknown(what) => Output {
             stdout: String::new(),
@@ -145,7 +151,11 @@ fn slot(cmd: &Command) -> Option<usize> {
         Command::Qr { colour: false } => 5,
         Command::Help => 6,
         Command::Section(s) => 7 + SectionId::ALL.iter().position(|x| x == s)?,
-        Command::Plain { .. } | Command::Pdf(_) | Command::Unknown(_) => return None,
+        Command::Plain { .. }
+        | Command::Pdf(_)
+        | Command::Unknown(_)
+        | Command::ScpSend(_)
+        | Command::ScpReceive => return None,
     })
 }
 

@@ -8,7 +8,8 @@
 use russh::ChannelId;
 use russh::server::Session;
 
-use super::{Conn, Mode, SessionError, find};
+use super::output::{Mode, find};
+use super::{Conn, SessionError};
 use crate::commands::Command;
 
 impl Conn {

@@ -3,11 +3,13 @@
 //! command's output sent, then exit-status, EOF and close once it has drained.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use russh::ChannelId;
-use russh::server::Session;
+use russh::server::{Msg, Session};
+use russh::{Channel, ChannelId};
 
 use super::live::LiveRef;
+use super::scp::Scp;
 use super::{Conn, SessionError};
 use crate::commands::Command;
 use crate::content::SectionId;
@@ -26,6 +28,11 @@ pub(super) enum Mode {
     Draining {
         exit: u32,
     },
+    /// Handed to the SFTP task (`sftp`), which closes it and sets the flag when done (russh
+    /// then reports no close for it).
+    Sftp(Arc<AtomicBool>),
+    /// Sending files with the legacy scp protocol, paced by the client's acknowledgements.
+    Scp(Box<Scp>),
     Done,
 }
 
@@ -36,6 +43,7 @@ impl Mode {
         match self {
             Mode::Done => true,
             Mode::Tui(live) => live.finished(),
+            Mode::Sftp(done) => done.load(Ordering::SeqCst),
             _ => false,
         }
     }
@@ -47,6 +55,9 @@ pub(super) struct Chan {
     pub(super) env: ClientEnv,
     pub(super) env_count: usize,
     pub(super) mode: Mode,
+    /// The channel's `Channel`, kept while it is set up in case it becomes an SFTP session
+    /// (see `sftp` for why it never stalls the connection); dropped otherwise.
+    pub(super) kept: Option<Channel<Msg>>,
 }
 
 pub(super) fn find(channels: &mut [Chan], id: ChannelId) -> Option<&mut Chan> {

@@ -1,6 +1,7 @@
 //! Exec commands and the no-PTY shell end to end: exact output, streams, exit statuses and their
-//! order, hostile command strings (never echoed with controls or format characters), and a slow
-//! reader of a large output.
+//! order, hostile command strings (never echoed with controls or format characters), a slow
+//! reader of a large output, and the legacy scp protocol (`scp -f` played from the receiving
+//! side; uploads and unknown names refused).
 
 use crate::common;
 
@@ -11,6 +12,7 @@ use common::*;
 use resume_ssh::content::SectionId;
 use resume_ssh::export::{json, plain, vcard};
 use resume_ssh::resume::Resume;
+use russh::ChannelMsg;
 use unicode_width::UnicodeWidthStr;
 
 /// The events after the data: exit status first, then EOF, then close.
@@ -304,4 +306,136 @@ async fn slow_reader_gets_large_output_byte_exact() {
     assert_eq!(out.stdout.len(), expected.len());
     assert!(out.stdout == expected.as_bytes(), "byte-exact");
     assert_clean_end(&out, 0);
+}
+
+/// What the sink side of an scp exchange got: files (name, bytes), error lines, and the end.
+#[derive(Debug, Default)]
+struct ScpGot {
+    files: Vec<(String, Vec<u8>)>,
+    errors: Vec<String>,
+    exit: Option<u32>,
+    closed: bool,
+}
+
+/// Runs `command` (exec) and plays the receiving side of the scp protocol, as `scp -O` and
+/// `pscp -scp` do: `\0` when ready, `\0` after each `C` line, `\0` after each file's bytes.
+async fn scp_sink(client: &Client, command: &str) -> ScpGot {
+    let ch = client.handle.channel_open_session().await.expect("channel");
+    ch.exec(false, command).await.expect("exec");
+    let (mut read, write) = ch.split();
+    write.data(&b"\0"[..]).await.expect("ready");
+    let mut got = ScpGot::default();
+    let mut buf: Vec<u8> = Vec::new();
+    // The file whose bytes are expected: its name and size.
+    let mut body: Option<(String, usize)> = None;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        loop {
+            if let Some((name, size)) = &body {
+                if buf.len() < size + 1 {
+                    break;
+                }
+                assert_eq!(buf[*size], 0, "a file's bytes end with \\0");
+                got.files.push((name.clone(), buf[..*size].to_vec()));
+                buf.drain(..size + 1);
+                body = None;
+                write.data(&b"\0"[..]).await.expect("ack");
+                continue;
+            }
+            let Some(nl) = buf.iter().position(|b| *b == b'\n') else {
+                break;
+            };
+            let line = String::from_utf8(buf.drain(..=nl).collect()).expect("UTF-8 line");
+            let line = line.trim_end_matches('\n');
+            if let Some(err) = line.strip_prefix('\x01') {
+                got.errors.push(err.to_owned());
+                continue;
+            }
+            let header: Vec<&str> = line.splitn(3, ' ').collect();
+            assert_eq!(header[0], "C0644", "{line:?}");
+            body = Some((header[2].to_owned(), header[1].parse().expect("size")));
+            write.data(&b"\0"[..]).await.expect("ack");
+        }
+        match tokio::time::timeout_at(deadline, read.wait()).await {
+            Ok(Some(ChannelMsg::Data { data })) => buf.extend_from_slice(&data),
+            Ok(Some(ChannelMsg::ExitStatus { exit_status })) => got.exit = Some(exit_status),
+            Ok(Some(ChannelMsg::Close)) => {
+                got.closed = true;
+                break;
+            }
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => break,
+        }
+    }
+    assert!(buf.is_empty(), "left over: {buf:?}");
+    got
+}
+
+const AVAILABLE: &str =
+    "available: resume.pdf, resume-letter.pdf, resume.json, resume.vcf, resume.md, resume.txt";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scp_source_mode_sends_each_file_like_its_command() {
+    let server = TestServer::start().await;
+    for (name, cmd) in [
+        ("resume.pdf", "pdf"),
+        ("resume-letter.pdf", "pdf --paper letter"),
+        ("resume.json", "json"),
+        ("resume.vcf", "vcard"),
+        ("resume.md", "markdown"),
+        ("resume.txt", "plain"),
+    ] {
+        let client = server.connect().await;
+        let want = client.exec(cmd).await.stdout;
+        let got = scp_sink(&client, &format!("scp -f {name}")).await;
+        assert_eq!(got.errors, Vec::<String>::new(), "{name}");
+        assert_eq!(got.files.len(), 1, "{name}");
+        assert_eq!(got.files[0].0, name);
+        assert!(got.files[0].1 == want, "{name}: bytes differ from `{cmd}`");
+        assert_eq!((got.exit, got.closed), (Some(0), true), "{name}");
+    }
+    // The flags OpenSSH and PuTTY send, `--`, several names and paths to them.
+    let client = server.connect().await;
+    let got = scp_sink(&client, "scp -v -p -f -- ./resume.json /resume.txt").await;
+    // Each C line names the file itself (OpenSSH's scp refuses a name with a '/').
+    let names: Vec<&str> = got.files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["resume.json", "resume.txt"]);
+    assert_eq!(got.files[1].1, client.exec("plain").await.stdout);
+    assert_eq!(got.exit, Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scp_refuses_unknown_names_and_uploads() {
+    let server = TestServer::start().await;
+    let client = server.connect().await;
+    let got = scp_sink(&client, "scp -f resume.doc resume.vcf").await;
+    assert_eq!(
+        got.errors,
+        [format!("scp: resume.doc: no such file; {AVAILABLE}")]
+    );
+    // The other name is still sent; the status says something failed.
+    assert_eq!(got.files.len(), 1);
+    assert_eq!((got.exit, got.closed), (Some(1), true));
+
+    // An upload (sink mode): the protocol's error line at once; the client's C line gets a
+    // fatal one; its EOF (and only that: PuTTY's pscp fails on an early one) ends it, status 1.
+    let client = server.connect().await;
+    let ch = client.handle.channel_open_session().await.expect("channel");
+    ch.exec(false, "scp -t .").await.expect("exec");
+    let (mut read, write) = ch.split();
+    let first = collect(&mut read, Duration::from_millis(500), None).await;
+    assert_eq!(
+        first.text(),
+        format!("\x01scp: read-only: uploads are refused; {AVAILABLE}\n")
+    );
+    assert!(!first.closed(), "ended before the client's EOF: {first:?}");
+    write.data(&b"C0644 3 up.txt\n"[..]).await.unwrap();
+    write.data(&b"abc\0"[..]).await.unwrap();
+    write.eof().await.unwrap();
+    let out = collect(&mut read, Duration::from_secs(5), None).await;
+    assert_eq!(out.text(), "\x02scp: read-only: nothing was written\n");
+    assert_clean_end(&out, 1);
+    // Not a command list: an scp that is not source or sink is an unknown command.
+    let out = client.exec("scp -x resume.pdf").await;
+    assert_eq!(out.exit, Some(2));
 }

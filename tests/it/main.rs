@@ -12,6 +12,7 @@ mod cache_metrics;
 mod cli;
 mod contained_panic;
 mod e2e_commands;
+mod e2e_sftp;
 mod e2e_tui;
 mod encoder;
 mod export_formats;

@@ -3,9 +3,10 @@
 
 use super::*;
 
-/// 3,000 refused requests (X11, agent, sftp subsystem, tcpip-forward, direct-tcpip) on one
-/// connection: the log gets a few lines and a closing summary with the counts, the client is
-/// disconnected with a reason once over the budget, and the metrics count them by kind.
+/// 3,000 refused requests (X11, agent, a subsystem other than sftp, tcpip-forward,
+/// direct-tcpip) on one connection: the log gets a few lines and a closing summary with the
+/// counts, the client is disconnected with a reason once over the budget, and the metrics count
+/// them by kind.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_request_flood_is_bounded_counted_and_disconnected() {
     let _gate = common::shared().await;
@@ -24,7 +25,7 @@ async fn refused_request_flood_is_bounded_counted_and_disconnected() {
                     .await
             }
             1 => ch.agent_forward(false).await,
-            2 => ch.request_subsystem(false, "sftp").await,
+            2 => ch.request_subsystem(false, "netconf").await,
             3 => {
                 // Waits for the reply: refused (or the connection is gone).
                 match tokio::time::timeout(Duration::from_secs(2), h.tcpip_forward("0.0.0.0", 0))
