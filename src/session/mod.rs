@@ -7,8 +7,8 @@
 //! only while its log budget lasts, and a client over a budget is disconnected with the reason.
 //! Files: `sftp` serves the read-only SFTP subsystem (and keeps a channel's `Channel` while it
 //! is set up, never letting its queue fill), `scp` the legacy scp protocol, both from `files`.
-//! This file is the russh `Handler` impl itself: each method a few lines that hand on to those
-//! modules.
+//! The russh `Handler` impl itself is `handler`'s: each method a few lines that hand on to
+//! those modules.
 //!
 //! Everything here runs inside russh's session loop, so exec output goes through
 //! `Session::data` (never an awaited `Handle`, which could deadlock). The TUI's frames come from
