@@ -16,7 +16,7 @@ use crate::content::SectionId;
 use crate::terminal::Size;
 use crate::tui::theme::ClientEnv;
 use crate::visit::Visit;
-use crate::visit::budget::{ADDR_RATE, Bucket};
+use crate::visit::budget::Address;
 
 /// What one session channel is doing.
 pub(super) enum Mode {
@@ -91,7 +91,7 @@ impl Conn {
             }
             let address = match self.ctl.address.get() {
                 Some(key) => self.shared.render_budgets.get(*key),
-                None => Arc::new(Bucket::new(ADDR_RATE)),
+                None => Arc::new(Address::default()),
             };
             let visit = Visit::new(tab, size, chan.env.capabilities(), address);
             chan.mode = Mode::Tui(LiveRef::start(

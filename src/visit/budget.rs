@@ -28,6 +28,33 @@ pub const ADDR_RATE: Rate = Rate {
     burst: Duration::from_millis(200),
 };
 
+/// Frames that draw a new size, from all connections of one address together: 12 ms a second,
+/// 24 ms at once. Each is a full redraw at a size no cache has seen. A window being dragged is
+/// redrawn at most 5 times a second anyway (`RESIZE_MAX_WAIT`): at 200×60 (about 2 ms a frame)
+/// that is 10 ms a second, within this; a flood of sizes from many connections gets no more.
+pub const RESIZE_RATE: Rate = Rate {
+    per_second: Duration::from_millis(12),
+    burst: Duration::from_millis(24),
+};
+
+/// The budgets one address's visits share.
+#[derive(Debug)]
+pub struct Address {
+    /// Every frame.
+    pub frames: Bucket,
+    /// Frames that draw a new size (paid from `frames` too).
+    pub resizes: Bucket,
+}
+
+impl Default for Address {
+    fn default() -> Self {
+        Address {
+            frames: Bucket::new(ADDR_RATE),
+            resizes: Bucket::new(RESIZE_RATE),
+        }
+    }
+}
+
 /// How fast a bucket refills, and how much it holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rate {
@@ -92,12 +119,12 @@ impl Bucket {
 /// The buckets of every address with an open visit. Entries go when their last visit does.
 #[derive(Debug, Default)]
 pub struct PerAddress {
-    map: Mutex<HashMap<IpAddr, Weak<Bucket>>>,
+    map: Mutex<HashMap<IpAddr, Weak<Address>>>,
 }
 
 impl PerAddress {
-    /// The bucket `key`'s visits share (made on first use).
-    pub fn get(&self, key: IpAddr) -> Arc<Bucket> {
+    /// The budgets `key`'s visits share (made on first use).
+    pub fn get(&self, key: IpAddr) -> Arc<Address> {
         let mut m = lock(&self.map);
         if let Some(b) = m.get(&key).and_then(Weak::upgrade) {
             return b;
@@ -106,7 +133,7 @@ impl PerAddress {
         if m.len() >= 64 && m.len().is_power_of_two() {
             m.retain(|_, w| w.strong_count() > 0);
         }
-        let b = Arc::new(Bucket::new(ADDR_RATE));
+        let b = Arc::new(Address::default());
         m.insert(key, Arc::downgrade(&b));
         b
     }

@@ -5,7 +5,7 @@
 //! Every frame is paced and paid for here, whatever caused it (keys, mouse, resizes, a reload):
 //! at most one frame per [`FRAME_INTERVAL`], new sizes once they settle (a window being dragged
 //! is redrawn a few times a second), and each frame's drawing time is paid from the
-//! connection's and the address's [`budget`]s. What arrives in between only changes the state;
+//! connection's and the address's [`budget`]s (frames that draw a new size from one more). What arrives in between only changes the state;
 //! the latest state is always drawn, once the pace and the budgets allow.
 
 pub mod budget;
@@ -18,7 +18,7 @@ use crate::resume::Resume;
 use crate::terminal::{self, Size};
 use crate::tui::Tui;
 use crate::tui::theme::Capabilities;
-use budget::{Bucket, CONN_RATE};
+use budget::{Address, Bucket, CONN_RATE};
 
 /// At most one frame per this interval (about 60 a second).
 pub const FRAME_INTERVAL: Duration = Duration::from_millis(16);
@@ -53,7 +53,7 @@ pub struct Visit {
     /// The resume the last frame was drawn from (a reload under it is laid out first).
     drawn: Option<Arc<Resume>>,
     own: Bucket,
-    address: Arc<Bucket>,
+    address: Arc<Address>,
     /// The client's input ended (EOF): the visit ends.
     input_ended: bool,
     /// A lone ESC waits to be resolved, and the terminal was asked for a status report.
@@ -65,7 +65,7 @@ pub struct Visit {
 impl Visit {
     /// A visit opening on `tab` at `size`, paying for its frames from `address` as well as from
     /// its own budget.
-    pub fn new(tab: SectionId, size: Size, caps: Capabilities, address: Arc<Bucket>) -> Visit {
+    pub fn new(tab: SectionId, size: Size, caps: Capabilities, address: Arc<Address>) -> Visit {
         Visit {
             tui: Tui::new(tab, size, caps),
             last_frame: None,
@@ -118,11 +118,13 @@ impl Visit {
         }
         let mut paced = self.last_frame.map_or(now, |t| t + FRAME_INTERVAL);
         if let Some((first, latest)) = self.resizing {
-            paced = paced.max((latest + RESIZE_QUIET).min(first + RESIZE_MAX_WAIT));
+            paced = paced
+                .max((latest + RESIZE_QUIET).min(first + RESIZE_MAX_WAIT))
+                .max(self.address.resizes.ready_at(now));
         }
         let due = paced
             .max(self.own.ready_at(now))
-            .max(self.address.ready_at(now));
+            .max(self.address.frames.ready_at(now));
         if due <= now {
             Next::Draw
         } else {
@@ -138,7 +140,7 @@ impl Visit {
         }
         self.tui.frame(resume, out);
         self.drawn = Some(Arc::clone(resume));
-        self.resizing = None;
+        let resized = self.resizing.take().is_some();
         // A lone ESC: the terminal's answer to a status report tells Esc from a sequence.
         if self.tui.input_pending() && !self.asked {
             self.asked = true;
@@ -147,7 +149,10 @@ impl Visit {
         let sent = (out.len() - start) as u64;
         let cost = now.elapsed() + Duration::from_nanos(sent * NS_PER_BYTE_SENT);
         self.own.spend(cost, now);
-        self.address.spend(cost, now);
+        self.address.frames.spend(cost, now);
+        if resized {
+            self.address.resizes.spend(cost, now);
+        }
         self.last_frame = Some(now);
     }
 

@@ -13,7 +13,7 @@ fn resume() -> Arc<Resume> {
     )
 }
 
-fn visit(address: Arc<Bucket>) -> Visit {
+fn visit(address: Arc<budget::Address>) -> Visit {
     Visit::new(
         SectionId::About,
         Size::new(100, 30),
@@ -22,8 +22,8 @@ fn visit(address: Arc<Bucket>) -> Visit {
     )
 }
 
-fn fresh_address() -> Arc<Bucket> {
-    Arc::new(Bucket::new(budget::ADDR_RATE))
+fn fresh_address() -> Arc<budget::Address> {
+    Arc::new(budget::Address::default())
 }
 
 #[test]
@@ -87,7 +87,9 @@ fn a_spent_address_budget_delays_every_visit_of_that_address() {
     let b = visit(Arc::clone(&address));
     let t0 = Instant::now();
     // Another connection of the same address spent the address's burst and more.
-    address.spend(budget::ADDR_RATE.burst + Duration::from_millis(60), t0);
+    address
+        .frames
+        .spend(budget::ADDR_RATE.burst + Duration::from_millis(60), t0);
     match b.next(&r, t0) {
         Next::At(t) => assert!(t - t0 >= Duration::from_millis(400), "{:?}", t - t0),
         other => panic!("{other:?}"),
@@ -97,7 +99,7 @@ fn a_spent_address_budget_delays_every_visit_of_that_address() {
     assert_eq!(c.next(&r, t0), Next::Draw);
     // Once the debt is paid, the waiting visit draws its latest state.
     a.input(b"2", &r);
-    let paid = address.ready_at(t0);
+    let paid = address.frames.ready_at(t0);
     assert_eq!(a.next(&r, paid), Next::Draw);
 }
 
@@ -155,4 +157,28 @@ fn a_reload_is_drawn_without_input() {
     out.clear();
     v.draw(&r2, t1, &mut out);
     assert!(String::from_utf8_lossy(&out).contains("Q. Malhotra"));
+}
+
+#[test]
+fn new_sizes_are_paid_from_the_address_resize_budget_too() {
+    let r = resume();
+    let address = fresh_address();
+    let mut v = visit(Arc::clone(&address));
+    let t0 = Instant::now();
+    let mut out = Vec::new();
+    v.draw(&r, t0, &mut out);
+    // Another connection of the address spent its resize budget: this visit's keys are drawn
+    // at the usual pace, its new size only once that debt is paid.
+    address
+        .resizes
+        .spend(budget::RESIZE_RATE.burst + Duration::from_millis(12), t0);
+    let t1 = t0 + FRAME_INTERVAL;
+    v.input(b"2", &r);
+    assert_eq!(v.next(&r, t1), Next::Draw);
+    v.draw(&r, t1, &mut out);
+    v.resize(Size::new(90, 28), t1);
+    match v.next(&r, t1 + RESIZE_QUIET) {
+        Next::At(t) => assert!(t - t1 >= Duration::from_millis(900), "{:?}", t - t1),
+        other => panic!("{other:?}"),
+    }
 }
