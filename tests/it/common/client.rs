@@ -270,3 +270,18 @@ impl Default for TuiOpts<'_> {
         }
     }
 }
+
+/// Connects from `source` (any address in 127.0.0.0/8 is this machine), so one test plays
+/// visitors from several addresses.
+pub async fn connect_from(source: &str, addr: SocketAddr) -> Client {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind(format!("{source}:0").parse().expect("source address"))
+        .expect("bind the source address");
+    let stream = timeout(WAIT, socket.connect(addr))
+        .await
+        .expect("TCP connect timed out")
+        .expect("TCP connect");
+    stream.set_nodelay(true).ok();
+    connect_stream(stream, client_config()).await
+}
