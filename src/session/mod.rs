@@ -29,6 +29,7 @@ mod live;
 mod output;
 mod refuse;
 mod scp;
+mod scp_channel;
 pub mod sftp;
 
 pub use self::auth::auth_methods;

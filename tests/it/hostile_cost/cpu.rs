@@ -125,7 +125,6 @@ async fn sizes_sent_in_a_burst_end_drawn_at_the_last_one() {
         .await;
 }
 
-
 /// What one hostile address does on each of its connections: 200 packets a second each.
 #[derive(Clone, Copy)]
 enum Attack {
