@@ -9,6 +9,7 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// Tests only: poisons `m` by panicking on another thread while holding it.
+#[cfg(any(test, feature = "test-hooks"))]
 pub(crate) fn poison<T: Send>(m: &Mutex<T>) {
     std::thread::scope(|s| {
         let _ = s

@@ -1,10 +1,13 @@
-//! State every connection shares: the current resume (swapped atomically on reload), the limits,
-//! and the table of open connections used for reload notices and graceful shutdown.
+//! State every connection shares: the current resume and its documents (one snapshot, swapped
+//! atomically on reload), the limits, and the table of open connections used for reload notices
+//! and graceful shutdown.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
+
+use arc_swap::ArcSwap;
 
 use crate::config::{Limits, LogIp};
 use crate::conn::{ConnCtl, EndReason};
@@ -12,17 +15,34 @@ use crate::documents::Documents;
 use crate::locks::lock;
 use crate::resume::Resume;
 
+/// One version of the resume with what is made from it: its documents (exports, PDFs, made
+/// once per version, see [`Documents`]). Never changed; a reload swaps in a new one.
+pub struct Snapshot {
+    pub resume: Arc<Resume>,
+    pub documents: Arc<Documents>,
+}
+
+impl Snapshot {
+    fn new(resume: Resume) -> Snapshot {
+        let resume = Arc::new(resume);
+        Snapshot {
+            documents: Documents::new(Arc::clone(&resume)),
+            resume,
+        }
+    }
+}
+
 /// Shared by all connections (behind an `Arc`).
 pub struct Shared {
-    resume: RwLock<Arc<Resume>>,
-    /// The PDF of the current resume, generated once per version (see [`Documents`]).
-    documents: RwLock<Arc<Documents>>,
+    /// The current resume and its documents, replaced as one on reload.
+    now: ArcSwap<Snapshot>,
     pub limits: Limits,
     /// How client addresses are logged.
     pub log_ip: LogIp,
     /// Expect a PROXY protocol v2 header on every connection (behind a load balancer).
     pub proxy_protocol: bool,
-    /// Tests only: the exec command `__panic` panics inside the session handler.
+    /// Tests only (set only with the `test-hooks` feature): the exec command `__panic` panics
+    /// inside the session handler, and the tests' lock-poisoning hooks work.
     pub test_hooks: bool,
     /// The drawing time of each address's visits (see [`crate::visit::budget`]).
     pub render_budgets: crate::visit::budget::PerAddress,
@@ -38,10 +58,8 @@ pub struct Shared {
 
 impl Shared {
     pub fn new(resume: Resume, limits: Limits) -> Shared {
-        let resume = Arc::new(resume);
         Shared {
-            documents: RwLock::new(Documents::new(Arc::clone(&resume))),
-            resume: RwLock::new(resume),
+            now: ArcSwap::from_pointee(Snapshot::new(resume)),
             limits,
             log_ip: LogIp::default(),
             proxy_protocol: false,
@@ -67,41 +85,32 @@ impl Shared {
         self
     }
 
-    /// Enables test-only hooks (never set by the binary).
+    /// Enables test-only hooks (only in builds with the `test-hooks` feature: the tests').
+    #[cfg(feature = "test-hooks")]
     pub fn with_test_hooks(mut self) -> Shared {
         self.test_hooks = true;
         crate::tui::input::arm_test_panic();
         self
     }
 
+    /// The current resume and its documents, as one version.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.now.load_full()
+    }
+
     /// The resume to show now.
     pub fn resume(&self) -> Arc<Resume> {
-        match self.resume.read() {
-            Ok(g) => Arc::clone(&g),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+        Arc::clone(&self.now.load().resume)
     }
 
     /// The generated documents of the current resume.
     pub fn documents(&self) -> Arc<Documents> {
-        match self.documents.read() {
-            Ok(g) => Arc::clone(&g),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+        Arc::clone(&self.now.load().documents)
     }
 
-    /// Swaps in a new resume; open sessions pick it up on their next redraw.
+    /// Swaps in a new resume with its documents; open sessions pick it up on their next frame.
     pub fn set_resume(&self, resume: Resume) {
-        let new = Arc::new(resume);
-        let docs = Documents::new(Arc::clone(&new));
-        match self.documents.write() {
-            Ok(mut g) => *g = docs,
-            Err(poisoned) => *poisoned.into_inner() = docs,
-        }
-        match self.resume.write() {
-            Ok(mut g) => *g = new,
-            Err(poisoned) => *poisoned.into_inner() = new,
-        }
+        self.now.store(Arc::new(Snapshot::new(resume)));
     }
 
     /// A connection finished authenticating (or ended without): counted once.
@@ -169,6 +178,7 @@ impl Shared {
     }
 
     /// Tests only (a no-op without test hooks): poisons the connection table's lock.
+    #[cfg(feature = "test-hooks")]
     #[doc(hidden)]
     pub fn poison_table_for_tests(&self) -> bool {
         if self.test_hooks {

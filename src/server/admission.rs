@@ -162,6 +162,7 @@ impl Gate {
     }
 
     /// Tests only: poisons the per-address table's lock.
+    #[cfg(any(test, feature = "test-hooks"))]
     pub(super) fn poison_for_tests(&self) {
         crate::locks::poison(&self.per_addr.open);
     }

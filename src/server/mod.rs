@@ -52,6 +52,7 @@ impl Server {
 
     /// Tests only (a no-op returning false without test hooks): poisons the per-address and
     /// connection-table locks by panicking while holding them.
+    #[cfg(feature = "test-hooks")]
     #[doc(hidden)]
     pub fn poison_locks_for_tests(&self) -> bool {
         if self.shared.test_hooks {

@@ -137,6 +137,7 @@ impl Handler for Conn {
             return Ok(());
         }
         session.channel_success(channel)?;
+        #[cfg(feature = "test-hooks")]
         if self.shared.test_hooks && data == b"__panic" {
             panic!("test-only panic trigger");
         }

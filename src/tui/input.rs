@@ -16,18 +16,29 @@ use super::replies::{Background, Osc, Step};
 /// sequence panics inside the parser's contained call, so a black-box test can see what a
 /// contained panic does to the session and the log. No client input reaches the contained
 /// panic otherwise (the inputs known to crash terminput are filtered before it).
+/// Only in builds with the `test-hooks` feature (the tests'; never the release binary's).
+#[cfg(feature = "test-hooks")]
 pub const TEST_PANIC_SEQUENCE: &[u8] = b"\x1b[7357~";
 
+#[cfg(feature = "test-hooks")]
 static TEST_PANIC: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Arms [`TEST_PANIC_SEQUENCE`] for this process (see `Shared::with_test_hooks`).
+#[cfg(feature = "test-hooks")]
 #[doc(hidden)]
 pub fn arm_test_panic() {
     TEST_PANIC.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
-fn test_panic_armed() -> bool {
-    TEST_PANIC.load(std::sync::atomic::Ordering::Relaxed)
+/// Whether this buffer is the armed test sequence (never, without the `test-hooks` feature).
+#[cfg(feature = "test-hooks")]
+fn test_panic(buf: &[u8]) -> bool {
+    TEST_PANIC.load(std::sync::atomic::Ordering::Relaxed) && buf == TEST_PANIC_SEQUENCE
+}
+
+#[cfg(not(feature = "test-hooks"))]
+fn test_panic(_: &[u8]) -> bool {
+    false
 }
 
 /// The longest unfinished escape sequence kept; anything longer is garbage and dropped.
@@ -149,7 +160,7 @@ impl InputParser {
             let parsed = crate::logging::panic::contained(
                 "input sequence dropped, session continues",
                 || {
-                    if test_panic_armed() && self.buf == TEST_PANIC_SEQUENCE {
+                    if test_panic(&self.buf) {
                         panic!("test-only parser panic");
                     }
                     Event::parse_from(&self.buf)

@@ -6,9 +6,9 @@
 //!
 //! Hits and misses are counted in the server's metrics (`resume_ssh_layout_cache_*`).
 
-use std::cell::RefCell;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
+use super::derived::Derived;
 use crate::content::SectionId;
 use crate::content::screen::Frame;
 use crate::resume::Resume;
@@ -18,17 +18,14 @@ use crate::terminal::Size;
 /// `layout`): the body's text rows and each tab's largest scroll offset.
 pub type Geometry = (u16, [u16; SectionId::ALL.len()]);
 
-/// Geometries kept per thread (~48 bytes each).
+/// Geometries kept per thread (~64 bytes each).
 pub const GEOMETRY_ENTRIES: usize = 256;
-/// Line counts kept per thread (~32 bytes each).
+/// Line counts kept per thread (~48 bytes each).
 pub const COUNT_ENTRIES: usize = 1024;
 
-type Geometries = Vec<(Weak<Resume>, Size, bool, Geometry)>;
-type Counts = Vec<(Weak<Resume>, Frame, bool, SectionId, usize)>;
-
 thread_local! {
-    static GEOMETRY: RefCell<Geometries> = const { RefCell::new(Vec::new()) };
-    static COUNTS: RefCell<Counts> = const { RefCell::new(Vec::new()) };
+    static GEOMETRY: Derived<(Size, bool), Geometry> = const { Derived::new(GEOMETRY_ENTRIES) };
+    static COUNTS: Derived<(Frame, bool, SectionId), usize> = const { Derived::new(COUNT_ENTRIES) };
 }
 
 /// The geometry for (resume, size, unicode), computed by `compute` on a miss.
@@ -38,32 +35,15 @@ pub fn geometry(
     unicode: bool,
     compute: impl FnOnce() -> Geometry,
 ) -> Geometry {
-    let key = Arc::as_ptr(resume);
-    let hit = GEOMETRY.with(|c| {
-        c.borrow()
-            .iter()
-            .find(|(r, s, u, _)| r.as_ptr() == key && *s == size && *u == unicode)
-            .map(|e| e.3)
-    });
     let m = crate::metrics::get();
-    if let Some(g) = hit {
+    if let Some(g) = GEOMETRY.with(|c| c.get(resume, (size, unicode))) {
         m.layout_cache_hits.inc();
         return g;
     }
     m.layout_cache_misses.inc();
+    // Computed outside the cache's borrow: computing uses the line counts.
     let g = compute();
-    GEOMETRY.with(|c| {
-        let mut c = c.borrow_mut();
-        // Full: entries of resumes that are gone go first (a reload leaves nothing behind for
-        // long), then the oldest.
-        if c.len() >= GEOMETRY_ENTRIES {
-            c.retain(|e| e.0.strong_count() > 0);
-        }
-        if c.len() >= GEOMETRY_ENTRIES {
-            c.remove(0);
-        }
-        c.push((Arc::downgrade(resume), size, unicode, g));
-    });
+    GEOMETRY.with(|c| c.put(resume, (size, unicode), g));
     g
 }
 
@@ -76,36 +56,18 @@ pub fn line_count(
     tab: SectionId,
     compute: impl FnOnce() -> usize,
 ) -> usize {
-    let key = Arc::as_ptr(resume);
-    let hit = COUNTS.with(|c| {
-        c.borrow()
-            .iter()
-            .find(|(r, w, u, t, _)| r.as_ptr() == key && *w == frame && *u == unicode && *t == tab)
-            .map(|e| e.4)
-    });
-    if let Some(n) = hit {
+    let key = (frame, unicode, tab);
+    if let Some(n) = COUNTS.with(|c| c.get(resume, key)) {
         return n;
     }
     let n = compute();
-    COUNTS.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= COUNT_ENTRIES {
-            c.retain(|e| e.0.strong_count() > 0);
-        }
-        if c.len() >= COUNT_ENTRIES {
-            c.remove(0);
-        }
-        c.push((Arc::downgrade(resume), frame, unicode, tab, n));
-    });
+    COUNTS.with(|c| c.put(resume, key, n));
     n
 }
 
 /// Entries this thread holds (geometries, line counts), for tests.
 pub fn entries() -> (usize, usize) {
-    (
-        GEOMETRY.with(|c| c.borrow().len()),
-        COUNTS.with(|c| c.borrow().len()),
-    )
+    (GEOMETRY.with(Derived::len), COUNTS.with(Derived::len))
 }
 
 #[cfg(test)]

@@ -6,14 +6,14 @@
 //! in full on one row becomes a link to it, and nothing else does. The search runs only when an
 //! update is rendered (not for cached ones) and costs one pass per row per address.
 
-use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use ratatui::buffer::{Buffer, Cell};
 
 use crate::blank_frame::RowLinks as _;
 
+use super::derived::Derived;
 use crate::osc;
 use crate::resume::Resume;
 use crate::terminal::{LinkSpan, symbol_width};
@@ -33,11 +33,10 @@ pub struct Targets {
 /// Most addresses linked (the e-mail, the home page and a few profiles).
 const MAX_TARGETS: usize = 16;
 
-/// The targets of the resume last drawn on this thread (the `Weak` pins its address).
-type Cached = Option<(Weak<Resume>, Rc<Targets>)>;
-
 thread_local! {
-    static CACHE: RefCell<Cached> = const { RefCell::new(None) };
+    /// The targets of the resumes last drawn on this thread (the current one and, after a
+    /// reload, the one before).
+    static CACHE: Derived<(), Rc<Targets>> = const { Derived::new(2) };
 }
 
 impl Targets {
@@ -87,17 +86,7 @@ impl Targets {
 
     /// [`Targets::of`], made once per resume per thread.
     pub fn shared(resume: &Arc<Resume>) -> Rc<Targets> {
-        CACHE.with(|c| {
-            let mut c = c.borrow_mut();
-            if let Some((r, t)) = &*c
-                && std::ptr::eq(r.as_ptr(), Arc::as_ptr(resume))
-            {
-                return Rc::clone(t);
-            }
-            let t = Rc::new(Targets::of(resume));
-            *c = Some((Arc::downgrade(resume), Rc::clone(&t)));
-            t
-        })
+        CACHE.with(|c| c.get_or(resume, (), || Rc::new(Targets::of(resume))).0)
     }
 
     pub fn is_empty(&self) -> bool {

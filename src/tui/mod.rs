@@ -5,6 +5,7 @@
 //! encodes the difference, so an idle session holds no frame buffers at all.
 
 pub mod app;
+pub mod derived;
 pub mod frames;
 pub mod input;
 pub mod layout;

@@ -6,9 +6,8 @@
 //! Matches are searched in the same lines the view draws and the scroll bounds count
 //! ([`layout::body_lines`]), so a match's line number is a scroll offset.
 
-use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use unicode_width::UnicodeWidthChar;
 
@@ -17,6 +16,7 @@ use crate::content::SectionId;
 use crate::content::screen::Row as Line;
 use crate::resume::Resume;
 use crate::terminal::Size;
+use crate::tui::derived::Derived;
 use crate::tui::layout;
 
 /// Matches kept per search; a query that matches more shows "N+" and steps through these.
@@ -61,50 +61,28 @@ pub struct Matches {
     pub truncated: bool,
 }
 
-/// A cache entry: the resume it was made from (the `Weak` pins its address so another resume
-/// cannot be mistaken for it), the key, the value.
-type Cache<K, V> = Vec<(Weak<Resume>, K, Rc<V>)>;
-
 /// Sections folded for searching, per (text width, unicode): computed once per layout.
 const FOLDED_ENTRIES: usize = 4;
 
 thread_local! {
-    static MATCHES: RefCell<Cache<(usize, bool, Query), Matches>> = const { RefCell::new(Vec::new()) };
-    static FOLDED: RefCell<Cache<(usize, bool), [Section; SectionId::ALL.len()]>> = const { RefCell::new(Vec::new()) };
+    static MATCHES: Derived<(usize, bool, Query), Rc<Matches>> = const { Derived::new(CACHE_ENTRIES) };
+    static FOLDED: Derived<(usize, bool), Rc<[Section; SectionId::ALL.len()]>> = const { Derived::new(FOLDED_ENTRIES) };
     static SCANS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
-/// The cached value for (`resume`, `key`), or `make`'s, kept as the most recently used of at
-/// most `cap` entries.
-fn cached<K: PartialEq, V>(
-    cache: &'static std::thread::LocalKey<RefCell<Cache<K, V>>>,
+/// The cached value for (`resume`, `key`), or `make`'s, kept as the most recently used.
+fn cached<K: std::hash::Hash + Eq + Clone, V>(
+    cache: &'static std::thread::LocalKey<Derived<K, Rc<V>>>,
     resume: &Arc<Resume>,
     key: K,
-    cap: usize,
     make: impl FnOnce() -> V,
 ) -> Rc<V> {
-    let ptr = Arc::as_ptr(resume);
-    let hit = cache.with(|c| {
-        let mut c = c.borrow_mut();
-        let i = c
-            .iter()
-            .position(|(r, k, _)| r.as_ptr() == ptr && *k == key)?;
-        let entry = c.remove(i);
-        let v = Rc::clone(&entry.2);
-        c.push(entry);
-        Some(v)
-    });
-    if let Some(v) = hit {
+    if let Some(v) = cache.with(|c| c.get(resume, key.clone())) {
         return v;
     }
+    // Made outside the cache: making the matches uses the folded sections' cache.
     let v = Rc::new(make());
-    cache.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= cap {
-            c.remove(0);
-        }
-        c.push((Arc::downgrade(resume), key, Rc::clone(&v)));
-    });
+    cache.with(|c| c.put(resume, key, Rc::clone(&v)));
     v
 }
 
@@ -119,30 +97,23 @@ pub fn matches(size: Size, resume: &Arc<Resume>, unicode: bool, query: &Query) -
         return Rc::new(Matches::default());
     }
     let width = layout::text_width(size);
-    cached(
-        &MATCHES,
-        resume,
-        (width, unicode, *query),
-        CACHE_ENTRIES,
-        || {
-            SCANS.with(|s| s.set(s.get() + 1));
-            let sections = cached(&FOLDED, resume, (width, unicode), FOLDED_ENTRIES, || {
-                SectionId::ALL
-                    .map(|tab| Section::new(&layout::body_lines(size, resume, unicode, tab)))
-            });
-            let mut q = String::new();
-            fold(query, &mut q, &mut Vec::new());
-            let mut out = Matches::default();
-            for (section, tab) in sections.iter().zip(SectionId::ALL) {
-                section.find(tab, &q, &mut out);
-                if out.truncated {
-                    break;
-                }
+    cached(&MATCHES, resume, (width, unicode, *query), || {
+        SCANS.with(|s| s.set(s.get() + 1));
+        let sections = cached(&FOLDED, resume, (width, unicode), || {
+            SectionId::ALL.map(|tab| Section::new(&layout::body_lines(size, resume, unicode, tab)))
+        });
+        let mut q = String::new();
+        fold(query, &mut q, &mut Vec::new());
+        let mut out = Matches::default();
+        for (section, tab) in sections.iter().zip(SectionId::ALL) {
+            section.find(tab, &q, &mut out);
+            if out.truncated {
+                break;
             }
-            out.hits.shrink_to_fit();
-            out
-        },
-    )
+        }
+        out.hits.shrink_to_fit();
+        out
+    })
 }
 
 /// One section's lines as a single lower-cased string to search in, with what maps a place in

@@ -3,9 +3,8 @@
 //!
 //! Codes are made once per resume per thread: encoding costs far more than drawing.
 
-use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -14,27 +13,16 @@ use ratatui::style::{Color, Style};
 use super::ViewCtx;
 use crate::qr::{self, Code};
 use crate::resume::Resume;
-
-/// The codes of the resume last drawn on this thread (the `Weak` pins its address).
-type Cached = Option<(Weak<Resume>, Rc<Vec<Code>>)>;
+use crate::tui::derived::Derived;
 
 thread_local! {
-    static CODES: RefCell<Cached> = const { RefCell::new(None) };
+    /// The codes of the resumes last drawn on this thread.
+    static CODES: Derived<(), Rc<Vec<Code>>> = const { Derived::new(2) };
 }
 
 /// The contact's codes for `resume`, richest first.
 fn codes(resume: &Arc<Resume>) -> Rc<Vec<Code>> {
-    CODES.with(|c| {
-        let mut c = c.borrow_mut();
-        if let Some((r, codes)) = &*c
-            && std::ptr::eq(r.as_ptr(), Arc::as_ptr(resume))
-        {
-            return Rc::clone(codes);
-        }
-        let codes = Rc::new(qr::codes(resume));
-        *c = Some((Arc::downgrade(resume), Rc::clone(&codes)));
-        codes
-    })
+    CODES.with(|c| c.get_or(resume, (), || Rc::new(qr::codes(resume))).0)
 }
 
 /// Draws the richest code that fits in the free part of the body: below the `used` rows of
