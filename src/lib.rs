@@ -7,7 +7,6 @@
 
 pub mod activation;
 pub mod allocator;
-pub mod blank_frame;
 pub mod budget;
 pub mod commands;
 pub mod config;
@@ -20,7 +19,6 @@ pub mod import;
 pub mod locks;
 pub mod logging;
 pub mod metrics;
-pub mod osc;
 pub mod preview;
 pub mod proxy;
 pub mod qr;

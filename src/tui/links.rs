@@ -11,11 +11,11 @@ use std::sync::Arc;
 
 use ratatui::buffer::{Buffer, Cell};
 
-use crate::blank_frame::RowLinks as _;
+use crate::terminal::blank_frame::RowLinks as _;
 
 use super::derived::Derived;
-use crate::osc;
 use crate::resume::Resume;
+use crate::terminal::osc;
 use crate::terminal::{LinkSpan, symbol_width};
 
 /// Addresses that become links: what the screen shows, and the URI it opens.
@@ -140,7 +140,7 @@ pub struct Finder<'t> {
     found: Vec<LinkSpan>,
 }
 
-impl crate::blank_frame::RowLinks for Finder<'_> {
+impl crate::terminal::blank_frame::RowLinks for Finder<'_> {
     /// Whether a cell showing `sym` may be part of an address: a row without such a cell has
     /// none, and is not read as text.
     #[inline]

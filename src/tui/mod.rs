@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod derived;
+mod encode;
 pub mod frames;
 pub mod input;
 pub mod layout;
@@ -15,7 +16,6 @@ pub mod replies;
 pub mod scroll;
 pub mod search;
 pub mod theme;
-mod update;
 pub mod view;
 pub mod wrapped;
 
@@ -25,10 +25,10 @@ use crate::content::SectionId;
 use crate::resume::Resume;
 use crate::terminal::{self, Size};
 use app::{App, Ctx};
+use encode::take_effect;
 use frames::From;
 use input::InputParser;
 use theme::Capabilities;
-use update::take_effect;
 
 /// What the client's screen shows now: enough to render it again.
 #[derive(Clone)]
@@ -224,7 +224,7 @@ impl Tui {
             });
         }
         if std::mem::take(&mut self.copy_pending) {
-            crate::osc::copy(out, resume.basics.email.as_str());
+            crate::terminal::osc::copy(out, resume.basics.email.as_str());
         }
         if out.len() == body {
             out.truncate(start);

@@ -84,7 +84,7 @@ proptest! {
         let mut a = Vec::new();
         terminal::encode_diff(&Buffer::empty(next.area), &next, &mut a);
         let mut b = Vec::new();
-        resume_ssh::blank_frame::encode_over_blank(&next, &mut b);
+        resume_ssh::terminal::blank_frame::encode_over_blank(&next, &mut b);
         prop_assert_eq!(a, b);
     }
 }
@@ -99,7 +99,7 @@ fn over_blank_is_the_diff_from_blank_for_the_real_ui() {
             let mut a = Vec::new();
             terminal::encode_diff(&Buffer::empty(next.area), &next, &mut a);
             let mut b = Vec::new();
-            resume_ssh::blank_frame::encode_over_blank(&next, &mut b);
+            resume_ssh::terminal::blank_frame::encode_over_blank(&next, &mut b);
             assert_eq!(a, b, "{cols}x{rows} {term}");
             assert!(
                 a.len() > 500,
@@ -130,7 +130,7 @@ fn linked_over_blank_is_the_linked_diff_from_blank() {
             };
             let a = linked_diff_from_blank(&next, &links);
             let mut b = Vec::new();
-            resume_ssh::blank_frame::encode_over_blank_linked(&next, &links, &mut b);
+            resume_ssh::terminal::blank_frame::encode_over_blank_linked(&next, &links, &mut b);
             assert_eq!(a, b, "{cols}x{rows} {tab:?}");
         }
     }
@@ -158,7 +158,7 @@ proptest! {
         let links = terminal::Links { prev: &[], next: &spans, uris: &uris };
         let a = linked_diff_from_blank(&next, &links);
         let mut b = Vec::new();
-        resume_ssh::blank_frame::encode_over_blank_linked(&next, &links, &mut b);
+        resume_ssh::terminal::blank_frame::encode_over_blank_linked(&next, &links, &mut b);
         prop_assert_eq!(a, b);
     }
 }
@@ -176,7 +176,12 @@ fn found_is_find_then_diff(next: &Buffer, targets: &resume_ssh::tui::links::Targ
     let a = linked_diff_from_blank(next, &links);
     let mut b = Vec::new();
     let mut finder = (!targets.is_empty()).then(|| targets.finder());
-    resume_ssh::blank_frame::encode_over_blank_found(next, finder.as_mut(), &targets.uris, &mut b);
+    resume_ssh::terminal::blank_frame::encode_over_blank_found(
+        next,
+        finder.as_mut(),
+        &targets.uris,
+        &mut b,
+    );
     assert_eq!(
         String::from_utf8_lossy(&a),
         String::from_utf8_lossy(&b),

@@ -6,7 +6,7 @@
 use ratatui::buffer::{Buffer, Cell, CellDiffOption};
 use ratatui::style::Color;
 
-use crate::osc::{self, LinkSpan, Links};
+use crate::terminal::osc::{self, LinkSpan, Links};
 use crate::terminal::{Sgr, move_to, symbol_width};
 
 /// Whether a cell looks like a cleared one (a space in the default colours, no attributes).

@@ -1,4 +1,7 @@
 //! The client's terminal: clamped sizes, screen set-up/restore sequences, and frame diffs as bytes.
+//! Every escape sequence the server sends is made in this folder: frame diffs here, whole
+//! frames on a cleared screen in [`blank_frame`], OSC strings (links, title, clipboard, the
+//! background query) in [`osc`].
 //!
 //! Nothing here touches the server's own tty. A frame is a ratatui [`Buffer`] of the client's
 //! size; [`encode_diff`] turns the cells that changed between two frames into the shortest simple
@@ -8,7 +11,10 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 
-pub use crate::osc::{LinkSpan, Links};
+pub mod blank_frame;
+pub mod osc;
+
+pub use osc::{LinkSpan, Links};
 
 /// The largest terminal honoured; bigger declared sizes are clamped (a 65535×65535 buffer would
 /// need gigabytes).
@@ -117,17 +123,17 @@ pub fn encode_diff_linked(prev: &Buffer, next: &Buffer, links: &Links, out: &mut
             let (x, y) = (i % width, i / width);
             if cursor != Some((x, y)) {
                 if open.take().is_some() {
-                    out.extend_from_slice(crate::osc::LINK_CLOSE);
+                    out.extend_from_slice(osc::LINK_CLOSE);
                 }
                 move_to(out, cursor, x, y);
             }
             style.switch_to(Sgr::of(c), out);
             if link != open {
                 if open.is_some() {
-                    out.extend_from_slice(crate::osc::LINK_CLOSE);
+                    out.extend_from_slice(osc::LINK_CLOSE);
                 }
                 if let Some(t) = link.and_then(|t| links.uris.get(t).map(|u| (t, u))) {
-                    crate::osc::link_open(out, t.0, t.1);
+                    osc::link_open(out, t.0, t.1);
                 }
                 open = link.filter(|&t| t < links.uris.len());
             }
@@ -143,7 +149,7 @@ pub fn encode_diff_linked(prev: &Buffer, next: &Buffer, links: &Links, out: &mut
         invalidated = affected.max(invalidated).saturating_sub(1);
     }
     if open.is_some() {
-        out.extend_from_slice(crate::osc::LINK_CLOSE);
+        out.extend_from_slice(osc::LINK_CLOSE);
     }
     if style != Sgr::default() {
         out.extend_from_slice(b"\x1b[0m");

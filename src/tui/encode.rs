@@ -64,15 +64,18 @@ impl Tui {
                     if self.caps.osc {
                         let b = &resume.basics;
                         let dash = if self.caps.unicode { "—" } else { "-" };
-                        crate::osc::set_title(out, &format!("{} {dash} {}", b.name, b.label));
-                        out.extend_from_slice(crate::osc::QUERY_BACKGROUND);
+                        crate::terminal::osc::set_title(
+                            out,
+                            &format!("{} {dash} {}", b.name, b.label),
+                        );
+                        out.extend_from_slice(crate::terminal::osc::QUERY_BACKGROUND);
                     }
                 }
                 out.extend_from_slice(terminal::CLEAR);
                 frames::with_next(rect, |next| {
                     self.draw(&self.app, resume, next);
                     let mut finder = (!targets.is_empty()).then(|| targets.finder());
-                    crate::blank_frame::encode_over_blank_found(
+                    crate::terminal::blank_frame::encode_over_blank_found(
                         next,
                         finder.as_mut(),
                         &targets.uris,
