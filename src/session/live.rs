@@ -10,7 +10,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 use russh::ChannelId;
@@ -50,7 +50,8 @@ impl Drop for LiveRef {
 }
 
 impl LiveRef {
-    /// Starts `visit` on channel `id`: its task draws the first frame at once.
+    /// Starts `visit` on channel `id` (its first frame already sent, unless the budgets held it
+    /// back): its task draws what is left to draw, and every frame after.
     pub(super) fn start(
         visit: Visit,
         shared: Arc<Shared>,
@@ -112,6 +113,20 @@ impl LiveRef {
     }
 }
 
+/// A frame held back because the channel had data queued is drawn anyway after this long,
+/// once per hold: data queued during a key exchange is sent when it ends, with no
+/// `window_adjusted` to say so. A client that really stopped reading costs one frame more.
+const HELD_RETRY: Duration = Duration::from_secs(1);
+
+/// Whether frames are held back by queued data (as the handler last saw it).
+#[derive(Clone, Copy)]
+enum Held {
+    No,
+    Since(Instant),
+    /// Drawn once anyway; now only the handler's word releases it.
+    Retried,
+}
+
 /// What the task does after looking at the visit.
 enum Step {
     Send,
@@ -122,6 +137,7 @@ enum Step {
 /// Draws the visit's frames until it ends or the channel goes.
 async fn run(live: &Live, shared: &Shared, ctl: &ConnCtl, handle: &Handle, id: ChannelId) {
     let mut out = Vec::new();
+    let mut held = Held::No;
     loop {
         if live.closed.load(Ordering::SeqCst) {
             return;
@@ -148,8 +164,21 @@ async fn run(live: &Live, shared: &Shared, ctl: &ConnCtl, handle: &Handle, id: C
                     visit.finish(&mut out);
                     Step::Finish
                 }
-                Next::Draw if live.blocked.load(Ordering::SeqCst) => Step::Wait(None),
+                Next::Draw if live.blocked.load(Ordering::SeqCst) => match held {
+                    Held::No => {
+                        held = Held::Since(now);
+                        Step::Wait(Some(now + HELD_RETRY))
+                    }
+                    Held::Since(t) if now < t + HELD_RETRY => Step::Wait(Some(t + HELD_RETRY)),
+                    Held::Since(_) => {
+                        held = Held::Retried;
+                        visit.draw(&resume, now, &mut out);
+                        Step::Send
+                    }
+                    Held::Retried => Step::Wait(None),
+                },
                 Next::Draw => {
+                    held = Held::No;
                     visit.draw(&resume, now, &mut out);
                     Step::Send
                 }

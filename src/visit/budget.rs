@@ -28,13 +28,14 @@ pub const ADDR_RATE: Rate = Rate {
     burst: Duration::from_millis(200),
 };
 
-/// Frames that draw a new size, from all connections of one address together: 12 ms a second,
-/// 24 ms at once. Each is a full redraw at a size no cache has seen. A window being dragged is
+/// Frames that draw a new size, from all connections of one address together: 10 ms a second,
+/// 8 ms at once. Each is a full redraw at a size no cache has seen. A window being dragged is
 /// redrawn at most 5 times a second anyway (`RESIZE_MAX_WAIT`): at 200×60 (about 2 ms a frame)
 /// that is 10 ms a second, within this; a flood of sizes from many connections gets no more.
+/// The small burst keeps a short flood's share small too (bench/winch.sh).
 pub const RESIZE_RATE: Rate = Rate {
-    per_second: Duration::from_millis(12),
-    burst: Duration::from_millis(24),
+    per_second: Duration::from_millis(10),
+    burst: Duration::from_millis(8),
 };
 
 /// The budgets one address's visits share.
