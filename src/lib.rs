@@ -19,6 +19,7 @@ pub mod hostkey;
 pub mod import;
 pub mod locks;
 pub mod logging;
+pub mod messages;
 pub mod metrics;
 pub mod osc;
 pub mod preview;
