@@ -120,7 +120,7 @@ impl Store {
             }
         };
         let v = schema::version(&conn)?;
-        if v > schema::VERSION || v < 1 {
+        if !(1..=schema::VERSION).contains(&v) {
             anyhow::bail!(
                 "{} is not a message database this resume-ssh can read (schema version {v})",
                 path.display()

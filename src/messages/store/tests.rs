@@ -67,14 +67,24 @@ fn limits_duplicates_and_quota() {
         store.insert(&sub("d"), "a", &l, &[], 40),
         Err(Refusal::AddressLimit)
     );
-    // An hour later the address may send again.
-    store.insert(&sub("d"), "a", &l, &[], HOUR_MS + 1).unwrap();
-    store.insert(&sub("e"), "b", &l, &[], HOUR_MS + 2).unwrap();
-    store.insert(&sub("f"), "c", &l, &[], HOUR_MS + 3).unwrap();
-    store.insert(&sub("g"), "d", &l, &[], HOUR_MS + 4).unwrap();
-    store.insert(&sub("h"), "e", &l, &[], HOUR_MS + 5).unwrap();
+    // Over an hour later the address may send again.
+    store
+        .insert(&sub("d"), "a", &l, &[], 2 * HOUR_MS + 1)
+        .unwrap();
+    store
+        .insert(&sub("e"), "b", &l, &[], 2 * HOUR_MS + 2)
+        .unwrap();
+    store
+        .insert(&sub("f"), "c", &l, &[], 2 * HOUR_MS + 3)
+        .unwrap();
+    store
+        .insert(&sub("g"), "d", &l, &[], 2 * HOUR_MS + 4)
+        .unwrap();
+    store
+        .insert(&sub("h"), "e", &l, &[], 2 * HOUR_MS + 5)
+        .unwrap();
     assert_eq!(
-        store.insert(&sub("i"), "f", &l, &[], HOUR_MS + 6),
+        store.insert(&sub("i"), "f", &l, &[], 2 * HOUR_MS + 6),
         Err(Refusal::GlobalLimit)
     );
     let small = Limits {

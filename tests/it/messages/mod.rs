@@ -68,6 +68,7 @@ impl Served {
             let left = deadline.saturating_duration_since(Instant::now());
             let Ok(line) = rx.recv_timeout(left) else {
                 let _ = child.kill();
+                let _ = child.wait();
                 panic!("no 'listening on' line; stderr:\n{}", seen.join("\n"));
             };
             let addr = line
