@@ -233,8 +233,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         },
     };
     let resume = Resume::load(&settings.resume_path)?;
-    let messages = start_messages(&args)?;
     let (key, origin) = hostkey::load_or_create(&settings.host_key_path)?;
+    let messages = start_messages(&args)?;
     let fingerprint = hostkey::fingerprint(&key);
     resume_ssh::allocator::tune();
     let runtime = tokio::runtime::Builder::new_multi_thread()

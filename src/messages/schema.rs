@@ -44,25 +44,26 @@ pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA user_version", [], |r| r.get(0))
 }
 
-/// Brings the database to [`VERSION`], one migration (and transaction) at a time.
+/// Brings the database to [`VERSION`], one migration (and transaction) at a time. Each step
+/// takes the write lock first and reads the version under it, so processes opening the same
+/// new database at once (replicas sharing a directory, `inbox` beside the server) migrate it
+/// once.
 pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
-    let mut at = version(conn)?;
-    if at > VERSION {
-        anyhow::bail!(
-            "the message database has schema version {at}; this resume-ssh knows up to {VERSION} (a newer release wrote it)"
-        );
-    }
-    while at < VERSION {
-        let tx = conn.transaction()?;
+    loop {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let at = version(&tx)?;
+        if at > VERSION {
+            anyhow::bail!(
+                "the message database has schema version {at}; this resume-ssh knows up to {VERSION} (a newer release wrote it)"
+            );
+        }
         let Some(sql) = usize::try_from(at).ok().and_then(|i| MIGRATIONS.get(i)) else {
-            break;
+            return Ok(());
         };
         tx.execute_batch(sql)?;
-        at += 1;
-        tx.pragma_update(None, "user_version", at)?;
+        tx.pragma_update(None, "user_version", at + 1)?;
         tx.commit()?;
     }
-    Ok(())
 }
 
 #[cfg(test)]

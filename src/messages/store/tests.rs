@@ -105,3 +105,24 @@ fn limits_duplicates_and_quota() {
     );
     assert_eq!(store.list().unwrap().len(), 8);
 }
+
+#[test]
+fn processes_opening_a_new_database_at_once_migrate_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+    let opened: Vec<_> = (0..8)
+        .map(|_| {
+            let (data, barrier) = (data.clone(), std::sync::Arc::clone(&barrier));
+            std::thread::spawn(move || {
+                barrier.wait();
+                Store::open(&data).map(|_| ()).map_err(|e| format!("{e:#}"))
+            })
+        })
+        .collect();
+    for t in opened {
+        t.join().unwrap().unwrap();
+    }
+    let store = Store::open(&data).unwrap();
+    assert_eq!(schema::version(&store.conn).unwrap(), schema::VERSION);
+}

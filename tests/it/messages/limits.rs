@@ -164,3 +164,35 @@ async fn a_hundred_kilobytes_is_refused_and_nothing_stored() {
     let (list, _) = inbox(&["--data-dir".as_ref(), d.data.as_os_str()]);
     assert_eq!(String::from_utf8(list).unwrap(), "No messages.\n");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_pty_or_no_store_the_message_is_refused_with_a_hint() {
+    let _g = common::shared().await;
+    let d = dirs();
+    let server = Served::start(&d.data, &d.key, &[]);
+    let client = common::connect(server.addr).await;
+    let pty = common::Pty {
+        term: "xterm",
+        cols: 80,
+        rows: 24,
+    };
+    let out = client.run(Some(b"message"), Some(pty)).await;
+    assert_eq!(out.exit, Some(2));
+    assert!(
+        out.stderr_text().contains("run it without -t"),
+        "{}",
+        out.stderr_text()
+    );
+    drop(server);
+    // --no-messages: refused, and no data directory made.
+    let other = dirs();
+    let server = Served::start(&other.data, &other.key, &["--no-messages"]);
+    let out = send(server.addr, "hello").await;
+    assert_eq!(out.exit, Some(2));
+    assert!(
+        out.stderr_text().contains("does not take messages"),
+        "{}",
+        out.stderr_text()
+    );
+    assert!(!other.data.exists());
+}

@@ -9,6 +9,7 @@ use crate::common;
 mod durability;
 mod limits;
 mod safety;
+mod throughput;
 mod webhook;
 
 use std::net::SocketAddr;
