@@ -145,3 +145,27 @@ fn post(agent: &ureq::Agent, target: &Target, row: &Due) -> Result<String, Strin
         Err(e) => Err(crate::sanitize::clean(&e.to_string(), 200)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The TLS stack is built in (rustls with ring): an https URL fails for want of a server,
+    /// not for want of a crypto provider.
+    #[test]
+    fn https_urls_are_supported() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let err = agent()
+            .post(&format!("https://127.0.0.1:{port}/hook"))
+            .send("{}")
+            .unwrap_err()
+            .to_string();
+        assert!(!err.to_lowercase().contains("provider"), "{err}");
+        assert!(
+            err.to_lowercase().contains("refused") || err.to_lowercase().contains("connect"),
+            "{err}"
+        );
+    }
+}

@@ -61,11 +61,9 @@ impl Conn {
             return Ok(false);
         };
         let Mode::Message(buf) = &mut chan.mode else {
-            // Data after the message was refused or handed on is ignored.
-            return Ok(matches!(
-                chan.mode,
-                Mode::Storing(_) | Mode::Draining { .. }
-            ));
+            // Data after the message was handed on is ignored (after a refusal, the channel
+            // drains like any exec's).
+            return Ok(matches!(chan.mode, Mode::Storing(_)));
         };
         self.ctl.touch();
         if buf.len() + data.len() > MAX_INPUT_BYTES {
