@@ -4,6 +4,42 @@
 
 use super::*;
 
+use russh::ChannelMsg;
+
+/// Sends `text` as a message from `source` and returns its reference the moment the acknowledgement's bytes
+/// arrive, without waiting for the rest of the channel.
+async fn send_until_acknowledged(source: &str, addr: SocketAddr, text: &str) -> String {
+    let client = common::connect_from(source, addr).await;
+    let channel = client.handle.channel_open_session().await.expect("channel");
+    channel.exec(false, "message").await.expect("exec");
+    channel.data(text.as_bytes()).await.expect("data");
+    channel.eof().await.expect("eof");
+    let (mut read, _write) = channel.split();
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let msg = tokio::time::timeout_at(deadline, read.wait())
+            .await
+            .expect("no acknowledgement within 10 s");
+        match msg {
+            Some(ChannelMsg::Data { data }) => {
+                seen.extend_from_slice(&data);
+                let text = String::from_utf8_lossy(&seen);
+                if let Some(at) = text.find("Reference: M-")
+                    && text[at..].contains('\n')
+                {
+                    return text[at + "Reference: ".len()..].trim().to_owned();
+                }
+            }
+            Some(ChannelMsg::ExtendedData { data, .. }) => {
+                panic!("refused: {}", String::from_utf8_lossy(&data))
+            }
+            Some(_) => {}
+            None => panic!("channel ended without a reference: {seen:?}"),
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_messages_survive_sigkill() {
     let _g = common::shared().await;
@@ -11,10 +47,11 @@ async fn acknowledged_messages_survive_sigkill() {
     let mut acked = Vec::new();
     for i in 0..4 {
         let server = Served::start(&d.data, &d.key, &[]);
+        // From four addresses: the default limit is three an hour per address.
         let source = format!("127.0.1.{i}");
-        let out = send_from(&source, server.addr, format!("durable {i}").as_bytes()).await;
-        let r = reference(&out);
-        // SIGKILL as soon as the reference arrived: no clean shutdown, no checkpoint.
+        let r = send_until_acknowledged(&source, server.addr, &format!("durable {i}")).await;
+        // SIGKILL as soon as the reference arrived (before the exit status, EOF and close that
+        // follow it): no clean shutdown, no checkpoint.
         server.kill();
         acked.push(r);
     }
