@@ -1,6 +1,7 @@
 //! The webhook outbox: the receiver is down when the message arrives, the server is restarted
 //! in between, and once the receiver is up the message arrives, with the same Idempotency-Key
-//! on every attempt (the first answered 500, the next 200), and no more after that.
+//! on every attempt (the first answered 500, the next 200), and no more after that; the
+//! pending-deliveries metric says 1 while it waits and 0 once it is delivered.
 
 use super::*;
 
@@ -70,7 +71,14 @@ async fn a_message_reaches_a_receiver_that_was_down_across_a_restart() {
         .unwrap()
         .port();
     let url = format!("http://127.0.0.1:{port}/hook");
-    let flags = ["--notify-url", url.as_str(), "--notify-backoff-ms", "50"];
+    let flags = [
+        "--notify-url",
+        url.as_str(),
+        "--notify-backoff-ms",
+        "50",
+        "--metrics",
+        "127.0.0.1:0",
+    ];
     let mut server = Served::start(&d.data, &d.key, &flags);
     let r = reference(&send(server.addr, "From: Bo\nPlease call me.").await);
     // Wait until an attempt failed (logged with the reference, never the text).
@@ -84,8 +92,11 @@ async fn a_message_reaches_a_receiver_that_was_down_across_a_restart() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(!server.log_lines().iter().any(|l| l.contains("Please call")));
+    let metrics = metrics_addr(&mut server);
+    wait_for_pending(metrics, 1).await;
     server.kill();
-    let server = Served::start(&d.data, &d.key, &flags);
+    let mut server = Served::start(&d.data, &d.key, &flags);
+    let metrics = metrics_addr(&mut server);
     let got = Arc::new(Mutex::new(Vec::new()));
     receive(
         std::net::TcpListener::bind(("127.0.0.1", port)).expect("rebind the receiver's port"),
@@ -112,5 +123,46 @@ async fn a_message_reaches_a_receiver_that_was_down_across_a_restart() {
         assert_eq!(v["body"], "Please call me.");
         assert!(v["received_at"].as_str().unwrap().ends_with('Z'));
     }
+    wait_for_pending(metrics, 0).await;
     drop(server);
+}
+
+/// The metrics address the server printed.
+fn metrics_addr(server: &mut Served) -> SocketAddr {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let found = server.log_lines().iter().find_map(|l| {
+            l.strip_prefix("resume-ssh metrics on ")
+                .map(|a| a.trim().parse().expect("an address"))
+        });
+        if let Some(addr) = found {
+            return addr;
+        }
+        assert!(Instant::now() < deadline, "no metrics address printed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits until `resume_ssh_message_deliveries_pending` is `want`.
+async fn wait_for_pending(metrics: SocketAddr, want: u64) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        let mut stream = std::net::TcpStream::connect(metrics).expect("connect to /metrics");
+        stream
+            .write_all(b"GET /metrics HTTP/1.0\r\nHost: x\r\n\r\n")
+            .unwrap();
+        let mut text = String::new();
+        let _ = stream.read_to_string(&mut text);
+        last = text
+            .lines()
+            .find(|l| l.starts_with("resume_ssh_message_deliveries_pending "))
+            .unwrap_or("")
+            .to_owned();
+        if last == format!("resume_ssh_message_deliveries_pending {want}") {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("pending deliveries never {want}; last: {last:?}");
 }
