@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use resume_ssh::config::Limits;
+use resume_ssh::messages::Limits as MessageLimits;
 use resume_ssh::server;
 
 #[derive(Parser, Debug)]
@@ -93,6 +94,20 @@ pub enum Cmd {
         )]
         host_key: PathBuf,
     },
+    /// Read the messages visitors left (`ssh HOST message`): newest first, or one of them.
+    Inbox {
+        /// The directory the server keeps its data in (its --data-dir).
+        #[arg(long, default_value = "data", env = "RESUME_SSH_DATA_DIR")]
+        data_dir: PathBuf,
+        /// A database file to read instead (a copy of DATA_DIR/messages.db, e.g. from a replica).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long, global = true)]
+        json: bool,
+        #[command(subcommand)]
+        action: Option<InboxCmd>,
+    },
     /// Print the SSHFP DNS record of the host key.
     Sshfp {
         #[arg(long)]
@@ -104,6 +119,18 @@ pub enum Cmd {
         )]
         host_key: PathBuf,
     },
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum InboxCmd {
+    /// Every message, newest first: reference, time, unread mark, from, first line (the default).
+    List,
+    /// One message in full.
+    Show { reference: String },
+    /// Mark a message read.
+    Read { reference: String },
+    /// Delete a message.
+    Delete { reference: String },
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -182,6 +209,35 @@ pub struct ServeArgs {
     /// Seconds without input before a session is closed.
     #[arg(long, default_value_t = Limits::default().idle_timeout.as_secs(), env = "RESUME_SSH_IDLE_TIMEOUT")]
     pub idle_timeout: u64,
+    /// Where visitors' messages are kept (created 0700; the database messages.db, 0600).
+    #[arg(long, default_value = "data", env = "RESUME_SSH_DATA_DIR")]
+    pub data_dir: PathBuf,
+    /// Take no messages (`ssh HOST message` is refused; no data directory is created).
+    #[arg(long, env = "RESUME_SSH_NO_MESSAGES")]
+    pub no_messages: bool,
+    /// Post each new message to this URL (repeatable): JSON {id, received_at, from, body} with
+    /// an Idempotency-Key header; prefix slack:, discord: or ntfy: for those receivers' shapes.
+    #[arg(
+        long = "notify-url",
+        env = "RESUME_SSH_NOTIFY_URL",
+        value_delimiter = ' '
+    )]
+    pub notify_urls: Vec<String>,
+    /// Messages one address (an IPv6 /64) may leave per hour.
+    #[arg(long, default_value_t = MessageLimits::default().per_address_per_hour, env = "RESUME_SSH_MESSAGES_PER_ADDRESS")]
+    pub messages_per_address: u32,
+    /// Messages everyone together may leave per hour.
+    #[arg(long, default_value_t = MessageLimits::default().global_per_hour, env = "RESUME_SSH_MESSAGES_PER_HOUR")]
+    pub messages_per_hour: u32,
+    /// Messages the store holds at most (then new ones are refused until some are deleted).
+    #[arg(long, default_value_t = MessageLimits::default().max_messages, env = "RESUME_SSH_MAX_MESSAGES")]
+    pub max_messages: u64,
+    /// Bytes of message text the store holds at most.
+    #[arg(long, default_value_t = MessageLimits::default().max_bytes, env = "RESUME_SSH_MAX_MESSAGE_BYTES")]
+    pub max_message_bytes: u64,
+    /// Tests only: the first wait, in milliseconds, before a failed delivery is retried.
+    #[arg(long, default_value_t = 1000, hide = true)]
+    pub notify_backoff_ms: u64,
     /// Longest session, in seconds.
     #[arg(long, default_value_t = Limits::default().max_session.as_secs(), env = "RESUME_SSH_MAX_SESSION")]
     pub max_session: u64,

@@ -30,6 +30,8 @@ pub enum Command {
     /// The PDF (binary; refused on a PTY).
     Pdf(Paper),
     Help,
+    /// `message`: a message for the owner, read from the channel until EOF (session/message.rs).
+    Message,
     /// `scp -f NAME...` (the legacy scp protocol's source mode): the named files, sent by the
     /// session (session/scp.rs).
     ScpSend(Vec<String>),
@@ -53,6 +55,7 @@ impl Command {
             Command::Qr { .. } => "qr",
             Command::Pdf(_) => "pdf",
             Command::Help => "help",
+            Command::Message => "message",
             Command::ScpSend(_) | Command::ScpReceive => "scp",
             Command::Section(s) => s.slug(),
             Command::Unknown(_) => "unknown",
@@ -93,6 +96,7 @@ impl Command {
                 None => unknown(),
             },
             ["help" | "--help" | "-h"] => Command::Help,
+            ["message"] => Command::Message,
             ["scp", args @ ..] => parse_scp(args).unwrap_or_else(unknown),
             [s] => match SectionId::from_slug(s) {
                 Some(id) => Command::Section(id),
@@ -180,6 +184,11 @@ pub fn help_text() -> String {
             id.title()
         ));
     }
+    s.push_str(
+        "  message          leave a message for the owner, read from standard input (up to 4,000\n\
+         \x20                  characters; an optional first line From: how to reach you):\n\
+         \x20                  echo 'Hello!' | ssh HOST message\n",
+    );
     s.push_str("  help             this list\n");
     s
 }
@@ -201,6 +210,7 @@ mod tests {
         assert_eq!(Command::parse(b"vcard"), Command::Vcard);
         assert_eq!(Command::parse(b"help"), Command::Help);
         assert_eq!(Command::parse(b"md"), Command::Markdown);
+        assert_eq!(Command::parse(b"message"), Command::Message);
         assert_eq!(Command::parse(b"markdown"), Command::Markdown);
         assert_eq!(Command::parse(b"pdf"), Command::Pdf(Paper::A4));
         assert_eq!(Command::parse(b"qr"), Command::Qr { colour: true });

@@ -3,7 +3,8 @@
 //! Data flows one way: bytes from the client → [`tui::input`] events → [`tui::app`] state →
 //! [`tui::view`] (a pure render into a ratatui buffer) → [`terminal`] diff into escape sequences →
 //! the SSH channel ([`session`]). The [`server`] accepts connections and enforces limits; the
-//! resume itself comes from [`resume`] and is turned into sections by [`content`].
+//! resume itself comes from [`resume`] and is turned into sections by [`content`]. Visitors'
+//! messages (`ssh HOST message`) are kept, limited and delivered by [`messages`].
 
 pub mod activation;
 pub mod allocator;
@@ -18,6 +19,7 @@ pub mod hostkey;
 pub mod import;
 pub mod locks;
 pub mod logging;
+pub mod messages;
 pub mod metrics;
 pub mod preview;
 pub mod proxy;

@@ -14,7 +14,9 @@ use resume_ssh::export::{json, markdown, pdf, plain, vcard};
 use resume_ssh::resume::Resume;
 use resume_ssh::{hostkey, reload, render, server, shared::Shared};
 
-use cli::{Cli, Cmd, ExportFormat, LogFormat, LogIpArg, PaperArg, RenderFormat, ServeArgs};
+use cli::{
+    Cli, Cmd, ExportFormat, InboxCmd, LogFormat, LogIpArg, PaperArg, RenderFormat, ServeArgs,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -127,6 +129,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{}", hostkey::fingerprint(&key));
             Ok(ExitCode::SUCCESS)
         }
+        Some(Cmd::Inbox {
+            data_dir,
+            db,
+            json,
+            action,
+        }) => {
+            use resume_ssh::messages::inbox::Action;
+            let db = db.unwrap_or_else(|| resume_ssh::messages::store::db_path(&data_dir));
+            let action = match action {
+                None | Some(InboxCmd::List) => Action::List,
+                Some(InboxCmd::Show { reference }) => Action::Show(reference),
+                Some(InboxCmd::Read { reference }) => Action::Read(reference),
+                Some(InboxCmd::Delete { reference }) => Action::Delete(reference),
+            };
+            match resume_ssh::messages::inbox::run(&db, &action, json) {
+                Ok(text) => write_stdout(text.as_bytes()),
+                Err(e) => {
+                    eprintln!("resume-ssh inbox: {e:#}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
         Some(Cmd::Sshfp { name, host_key }) => {
             let key = hostkey::load(&host_key)?;
             println!("{}", hostkey::sshfp(&key, name.trim_end_matches('.')));
@@ -210,6 +234,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let resume = Resume::load(&settings.resume_path)?;
     let (key, origin) = hostkey::load_or_create(&settings.host_key_path)?;
+    let messages = start_messages(&args)?;
     let fingerprint = hostkey::fingerprint(&key);
     resume_ssh::allocator::tune();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -250,11 +275,13 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             LogIpArg::Hashed => LogIp::Hashed,
             LogIpArg::None => LogIp::None,
         };
-        let shared = Arc::new(
-            Shared::new(resume, settings.limits.clone())
-                .with_log_ip(log_ip)
-                .with_proxy_protocol(args.proxy_protocol),
-        );
+        let mut shared = Shared::new(resume, settings.limits.clone())
+            .with_log_ip(log_ip)
+            .with_proxy_protocol(args.proxy_protocol);
+        if let Some(service) = messages {
+            shared = shared.with_messages(service);
+        }
+        let shared = Arc::new(shared);
         reload::spawn(
             Arc::clone(&shared),
             settings.resume_path.clone(),
@@ -290,6 +317,47 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the message store in `--data-dir` and starts its writer and, with `--notify-url`, its
+/// delivery thread; `None` with `--no-messages`.
+fn start_messages(args: &ServeArgs) -> anyhow::Result<Option<Arc<resume_ssh::messages::Service>>> {
+    use resume_ssh::messages::{Limits, Service, delivery, notify, writer};
+    if args.no_messages {
+        return Ok(None);
+    }
+    let targets: Vec<String> = args
+        .notify_urls
+        .iter()
+        .filter(|u| !u.is_empty())
+        .cloned()
+        .collect();
+    for t in &targets {
+        notify::Target::parse(t).map_err(anyhow::Error::msg)?;
+    }
+    let (wake, woken) = delivery::wake_channel();
+    let opts = writer::Options {
+        limits: Limits {
+            per_address_per_hour: args.messages_per_address,
+            global_per_hour: args.messages_per_hour,
+            max_messages: args.max_messages,
+            max_bytes: args.max_message_bytes,
+        },
+        targets,
+    };
+    let service = Service::start(&args.data_dir, opts, Some(wake)).with_context(
+        || "cannot open the message store (--data-dir; or --no-messages to take none)",
+    )?;
+    // Also started without --notify-url: rows left by an earlier run with one are still sent.
+    delivery::spawn(
+        delivery::Options {
+            path: service.path().to_owned(),
+            base_backoff: std::time::Duration::from_millis(args.notify_backoff_ms.max(1)),
+        },
+        woken,
+    )?;
+    tracing::info!(data_dir = %args.data_dir.display(), "messages are kept in {}", service.path().display());
+    Ok(Some(Arc::new(service)))
 }
 
 /// Resolves on SIGINT or SIGTERM.

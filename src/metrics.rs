@@ -7,6 +7,7 @@
 
 mod endpoint;
 mod labels;
+pub mod messages;
 pub mod visitors;
 
 pub use endpoint::serve;
@@ -77,6 +78,8 @@ pub struct Metrics {
     pub frame_cache_misses: Counter,
     pub layout_cache_hits: Counter,
     pub layout_cache_misses: Counter,
+    /// Visitors' messages and their webhook deliveries.
+    pub messages: messages::Messages,
     registry: Registry,
 }
 
@@ -105,6 +108,7 @@ impl Metrics {
             frame_cache_misses: Counter::default(),
             layout_cache_hits: Counter::default(),
             layout_cache_misses: Counter::default(),
+            messages: messages::Messages::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -144,6 +148,7 @@ impl Metrics {
             m.session_seconds.clone(),
         );
         m.visitors.register(&mut registry);
+        m.messages.register(&mut registry);
         registry.register("reloads", "Resume reloads, by result", m.reloads.clone());
         registry.register(
             "requests_refused",

@@ -44,6 +44,8 @@ pub struct Shared {
     /// Tests only (set only with the `test-hooks` feature): the exec command `__panic` panics
     /// inside the session handler, and the tests' lock-poisoning hooks work.
     pub test_hooks: bool,
+    /// Where visitors' messages are stored (`ssh HOST message`); `None`: this server takes none.
+    pub messages: Option<Arc<crate::messages::Service>>,
     /// The drawing time of each address's visits (see [`crate::visit::budget`]).
     pub render_budgets: crate::visit::budget::PerAddress,
     /// By id, in order: the sweep walks it in short steps ([`Shared::connections_after`]).
@@ -64,6 +66,7 @@ impl Shared {
             log_ip: LogIp::default(),
             proxy_protocol: false,
             test_hooks: false,
+            messages: None,
             render_budgets: Default::default(),
             conns: Mutex::new(BTreeMap::new()),
             next_id: AtomicU64::new(1),
@@ -82,6 +85,12 @@ impl Shared {
     /// Turns PROXY protocol v2 on or off.
     pub fn with_proxy_protocol(mut self, on: bool) -> Shared {
         self.proxy_protocol = on;
+        self
+    }
+
+    /// Takes visitors' messages through `service`.
+    pub fn with_messages(mut self, service: Arc<crate::messages::Service>) -> Shared {
+        self.messages = Some(service);
         self
     }
 

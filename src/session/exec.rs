@@ -47,10 +47,11 @@ pub fn run(cmd: &Command, resume: &Resume) -> Output {
             stderr: "pdf: served by the session, not here\n".to_owned(),
             exit: 1,
         },
-        // A protocol exchange with the client: run by the session itself (session/scp.rs).
-        Command::ScpSend(_) | Command::ScpReceive => Output {
+        // A protocol exchange with the client: run by the session itself (session/scp.rs,
+        // session/message.rs).
+        Command::ScpSend(_) | Command::ScpReceive | Command::Message => Output {
             stdout: String::new(),
-            stderr: "scp: served by the session, not here\n".to_owned(),
+            stderr: format!("{}: served by the session, not here\n", cmd.kind()),
             exit: 1,
         },
         Command::Help => ok(commands::help_text()),
@@ -155,7 +156,8 @@ fn slot(cmd: &Command) -> Option<usize> {
         | Command::Pdf(_)
         | Command::Unknown(_)
         | Command::ScpSend(_)
-        | Command::ScpReceive => return None,
+        | Command::ScpReceive
+        | Command::Message => return None,
     })
 }
 

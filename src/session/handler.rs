@@ -327,7 +327,7 @@ impl Handler for Conn {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         self.unkeep(channel);
-        if self.scp_data(channel, data, session)? {
+        if self.scp_data(channel, data, session)? || self.message_data(channel, data, session)? {
             return Ok(());
         }
         self.on_data(channel, data, session)
@@ -361,6 +361,7 @@ impl Handler for Conn {
     ) -> Result<(), Self::Error> {
         self.unkeep(channel);
         self.scp_eof(channel, session)?;
+        self.message_eof(channel, session)?;
         self.on_eof(channel, session)
     }
 

@@ -7,6 +7,7 @@
 //! only while its log budget lasts, and a client over a budget is disconnected with the reason.
 //! Files: `sftp` serves the read-only SFTP subsystem (and keeps a channel's `Channel` while it
 //! is set up, never letting its queue fill), `scp` the legacy scp protocol, both from `files`.
+//! `message` reads a visitor's message (bounded) and hands it to the store's writer.
 //! The russh `Handler` impl itself is `handler`'s: each method a few lines that hand on to
 //! those modules.
 //!
@@ -26,6 +27,7 @@ mod exec_output;
 pub mod files;
 mod handler;
 mod live;
+mod message;
 mod output;
 mod refuse;
 mod scp;

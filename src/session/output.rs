@@ -33,6 +33,11 @@ pub(super) enum Mode {
     Sftp(Arc<AtomicBool>),
     /// Sending files with the legacy scp protocol, paced by the client's acknowledgements.
     Scp(Box<Scp>),
+    /// `message`: the visitor's text so far (bounded), until their EOF (`message`).
+    Message(Vec<u8>),
+    /// `message` handed to the store; its task answers and closes the channel, then sets the
+    /// flag.
+    Storing(Arc<AtomicBool>),
     Done,
 }
 
@@ -43,7 +48,7 @@ impl Mode {
         match self {
             Mode::Done => true,
             Mode::Tui(live) => live.finished(),
-            Mode::Sftp(done) => done.load(Ordering::SeqCst),
+            Mode::Sftp(done) | Mode::Storing(done) => done.load(Ordering::SeqCst),
             _ => false,
         }
     }

@@ -22,6 +22,7 @@ impl Conn {
         match cmd {
             Command::ScpSend(names) => self.start_scp(id, names, false, session),
             Command::ScpReceive => self.start_scp(id, Vec::new(), true, session),
+            Command::Message => self.start_message(id, session),
             cmd => self.start(id, cmd, session),
         }
     }

@@ -26,6 +26,7 @@ mod import_sections;
 mod link_encoding;
 mod listen;
 mod markdown_export;
+mod messages;
 mod ops;
 mod pdf_export;
 mod properties;
