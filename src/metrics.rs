@@ -8,10 +8,12 @@
 mod endpoint;
 mod labels;
 pub mod visitors;
+mod web;
 
 pub use endpoint::serve;
 pub use labels::{ClientFamily, Depth, LinkKind, SizeClass};
 pub use visitors::{Visit, Visitors};
+pub use web::WebRoute;
 
 use std::sync::OnceLock;
 
@@ -77,6 +79,8 @@ pub struct Metrics {
     pub frame_cache_misses: Counter,
     pub layout_cache_hits: Counter,
     pub layout_cache_misses: Counter,
+    /// The web side (src/web/).
+    pub web: web::Web,
     registry: Registry,
 }
 
@@ -105,6 +109,7 @@ impl Metrics {
             frame_cache_misses: Counter::default(),
             layout_cache_hits: Counter::default(),
             layout_cache_misses: Counter::default(),
+            web: web::Web::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -144,6 +149,7 @@ impl Metrics {
             m.session_seconds.clone(),
         );
         m.visitors.register(&mut registry);
+        m.web.register(&mut registry);
         registry.register("reloads", "Resume reloads, by result", m.reloads.clone());
         registry.register(
             "requests_refused",
