@@ -52,10 +52,20 @@ pub static JS: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+/// The tab icon (a prompt), so that browsers do not ask for a /favicon.ico that is not there.
+pub static ICON: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "icon",
+        "svg",
+        "image/svg+xml",
+        include_str!("../../assets/web/icon.svg"),
+    )
+});
+
 /// `GET /assets/{name}`: the asset of that exact (hashed) name, or 404.
 pub async fn get(Path(name): Path<String>, req: HeaderMap) -> Response<Body> {
     let path = format!("/assets/{name}");
-    let Some(asset) = [&*CSS, &*JS].into_iter().find(|a| a.path == path) else {
+    let Some(asset) = [&*CSS, &*JS, &*ICON].into_iter().find(|a| a.path == path) else {
         return super::page::not_found();
     };
     if headers::not_modified(&req, &asset.etag) {

@@ -20,6 +20,7 @@ pub fn render(resume: &Resume, ctx: &Context, out: &mut String) {
          <title>{t}</title>\n<meta name=\"description\" content=\"{d}\">\n\
          <meta name=\"color-scheme\" content=\"light dark\">\n\
          <link rel=\"stylesheet\" href=\"{css}\">\n<script src=\"{js}\" defer></script>\n\
+         <link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\">\n\
          <link rel=\"canonical\" href=\"{o}/\">\n\
          <meta property=\"og:type\" content=\"profile\">\n\
          <meta property=\"og:title\" content=\"{t}\">\n\
@@ -32,6 +33,7 @@ pub fn render(resume: &Resume, ctx: &Context, out: &mut String) {
         o = esc(&ctx.origin),
         css = super::assets::CSS.path,
         js = super::assets::JS.path,
+        icon = super::assets::ICON.path,
     );
     if ctx.og_image {
         let _ = write!(

@@ -38,6 +38,7 @@ pub async fn index(State(web): State<Arc<Web>>, req: Parts) -> Response<Body> {
         &[u8::from(ctx.og_image)],
         assets::CSS.path.as_bytes(),
         assets::JS.path.as_bytes(),
+        assets::ICON.path.as_bytes(),
         env!("CARGO_PKG_VERSION").as_bytes(),
     ]);
     crate::metrics::get().web.request(WebRoute::Page);

@@ -104,7 +104,11 @@ async fn page_assets_health_and_404() {
     assert_security_headers(&page, "/");
     let html = page.text();
     let assets = asset_paths(&html);
-    assert_eq!(assets.len(), 2, "a stylesheet and a script: {assets:?}");
+    assert_eq!(
+        assets.len(),
+        3,
+        "a stylesheet, a script, an icon: {assets:?}"
+    );
     for path in &assets {
         let r = get(s.addr, path, &[]).await;
         assert_eq!(r.status, 200, "{path}");
@@ -115,7 +119,9 @@ async fn page_assets_health_and_404() {
         );
         let ctype = r.header("content-type");
         assert!(
-            ctype.starts_with("text/css") || ctype.starts_with("text/javascript"),
+            ["text/css", "text/javascript", "image/svg+xml"]
+                .iter()
+                .any(|t| ctype.starts_with(t)),
             "{ctype}"
         );
         // The name holds the content's hash: another name is not found.
