@@ -117,3 +117,39 @@ async fn idle_connections_of_one_address_do_not_stop_a_fresh_visitor() {
     .await;
     assert!(String::from_utf8_lossy(&got).starts_with("HTTP/1.1 200"));
 }
+
+#[tokio::test]
+async fn the_request_rate_is_per_client_and_x_forwarded_for_only_from_a_trusted_proxy() {
+    let limits = resume_ssh::web::Limits {
+        requests_per_minute: 3,
+        ..tight_limits()
+    };
+    // No trusted proxy: X-Forwarded-For is ignored, every request counts for 127.0.0.1.
+    let s = WebServer::with_limits(limits.clone()).await;
+    let mut statuses = Vec::new();
+    for i in 0..5 {
+        let xff = format!("198.51.100.{i}");
+        statuses.push(
+            get(s.addr, "/healthz", &[("x-forwarded-for", &xff)])
+                .await
+                .status,
+        );
+    }
+    assert_eq!(statuses, [200, 200, 200, 429, 429]);
+    let limited = get(s.addr, "/healthz", &[]).await;
+    assert_eq!(limited.header("retry-after"), "60");
+    // Behind a trusted proxy (127.0.0.1): each forwarded client has its own budget.
+    let s = WebServer::behind_proxy(limits, "127.0.0.0/8").await;
+    for _ in 0..3 {
+        let r = get(s.addr, "/healthz", &[("x-forwarded-for", "198.51.100.1")]).await;
+        assert_eq!(r.status, 200);
+    }
+    let r = get(s.addr, "/healthz", &[("x-forwarded-for", "198.51.100.1")]).await;
+    assert_eq!(r.status, 429, "the fourth request of one client");
+    let r = get(s.addr, "/healthz", &[("x-forwarded-for", "198.51.100.2")]).await;
+    assert_eq!(r.status, 200, "another client behind the same proxy");
+    // A forged left-most entry does not buy a new budget: the proxy's own (right-most) counts.
+    let forged = "203.0.113.77, 198.51.100.1";
+    let r = get(s.addr, "/healthz", &[("x-forwarded-for", forged)]).await;
+    assert_eq!(r.status, 429);
+}

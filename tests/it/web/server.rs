@@ -36,11 +36,21 @@ impl WebServer {
     }
 
     pub async fn with(resume: Resume, limits: Limits) -> WebServer {
+        WebServer::build(resume, limits, Vec::new()).await
+    }
+
+    /// A server that believes X-Forwarded-For from `proxies` (a CIDR).
+    pub async fn behind_proxy(limits: Limits, proxies: &str) -> WebServer {
+        let nets = vec![proxies.parse().expect("a CIDR")];
+        WebServer::build(shipped_resume(), limits, nets).await
+    }
+
+    async fn build(resume: Resume, limits: Limits, proxies: Vec<ipnet::IpNet>) -> WebServer {
         let shared = Arc::new(Shared::new(resume, test_limits()));
         let config = Config {
             ssh_command: None,
             ssh_port: 2222,
-            trusted_proxies: Vec::new(),
+            trusted_proxies: proxies,
             limits,
         };
         let web = Web::new(Arc::clone(&shared), config);
