@@ -157,6 +157,12 @@ impl Web {
             _ => {
                 let v = Arc::new(Version::new(resume));
                 *cur = Some(Arc::clone(&v));
+                // The og:image is drawn now, in the background: ready when the first card is
+                // fetched, and known to have failed before a page names it.
+                if let Ok(rt) = tokio::runtime::Handle::try_current() {
+                    let bg = Arc::clone(&v);
+                    rt.spawn(async move { bg.og_image().await });
+                }
                 v
             }
         }
