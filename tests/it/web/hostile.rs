@@ -153,3 +153,42 @@ async fn the_request_rate_is_per_client_and_x_forwarded_for_only_from_a_trusted_
     let r = get(s.addr, "/healthz", &[("x-forwarded-for", forged)]).await;
     assert_eq!(r.status, 429);
 }
+
+#[tokio::test]
+async fn a_busy_connection_still_ends_at_the_maximum_connection_time() {
+    let limits = resume_ssh::web::Limits {
+        max_connection: Duration::from_secs(2),
+        ..tight_limits()
+    };
+    let s = WebServer::with_limits(limits).await;
+    let mut tcp = tcp_from("127.0.0.1", s.addr).await;
+    let started = Instant::now();
+    let mut answered = 0;
+    // A request every 300 ms on one keep-alive connection: never idle.
+    while started.elapsed() < Duration::from_secs(8) {
+        if tcp
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .is_err()
+        {
+            break;
+        }
+        let mut buf = [0u8; 1024];
+        match tokio::time::timeout(
+            Duration::from_secs(2),
+            tokio::io::AsyncReadExt::read(&mut tcp, &mut buf),
+        )
+        .await
+        {
+            Ok(Ok(n)) if n > 0 => answered += 1,
+            _ => break,
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let lasted = started.elapsed();
+    assert!(answered >= 3, "{answered} answers before the end");
+    assert!(
+        lasted < Duration::from_secs(5),
+        "the connection lasted {lasted:?}"
+    );
+}
