@@ -188,6 +188,18 @@ pub struct ServeArgs {
     /// Serve Prometheus metrics on this address (e.g. 127.0.0.1:9222). Off by default.
     #[arg(long, env = "RESUME_SSH_METRICS")]
     pub metrics: Option<std::net::SocketAddr>,
+    /// Serve the resume as a web page (and its files) over HTTP on this address; repeat it (or
+    /// separate with commas) for several. Off by default. Put TLS in front (see deploy/Caddyfile).
+    #[arg(long, env = "RESUME_SSH_HTTP", value_delimiter = ',')]
+    pub http: Vec<std::net::SocketAddr>,
+    /// A proxy (IP or CIDR) whose X-Forwarded-For and X-Forwarded-Proto the HTTP side believes;
+    /// repeat it (or separate with commas) for several.
+    #[arg(long, env = "RESUME_SSH_TRUSTED_PROXY", value_delimiter = ',', value_parser = parse_net)]
+    pub trusted_proxy: Vec<ipnet::IpNet>,
+    /// The command the web page shows (default: `ssh HOST` from the request, with `-p PORT`
+    /// when the SSH port is not 22).
+    #[arg(long, env = "RESUME_SSH_SSH_COMMAND")]
+    pub ssh_command: Option<String>,
     /// Expect a PROXY protocol v2 header on every connection (behind HAProxy or a load balancer).
     #[arg(long, env = "RESUME_SSH_PROXY_PROTOCOL")]
     pub proxy_protocol: bool,
@@ -254,4 +266,11 @@ pub enum LogIpArg {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// An address (`10.0.0.1`, a /32 or /128) or a network (`10.0.0.0/8`).
+fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("'{s}' is not an IP address or CIDR network"))
 }

@@ -34,3 +34,4 @@ pub mod shared;
 pub mod terminal;
 pub mod tui;
 pub mod visit;
+pub mod web;

@@ -300,6 +300,25 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             tracing::info!(%bound, "metrics at http://{bound}/metrics");
             tokio::spawn(resume_ssh::metrics::serve(l));
         }
+        // One web state for every HTTP listener: the per-address rate counts across them.
+        let web = resume_ssh::web::Web::new(
+            Arc::clone(&shared),
+            resume_ssh::web::Config {
+                ssh_command: args.ssh_command.clone(),
+                ssh_port: locals.first().map_or(22, |a| a.port()),
+                trusted_proxies: args.trusted_proxy.clone(),
+                limits: resume_ssh::web::Limits::default(),
+            },
+        );
+        for addr in &args.http {
+            let l = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen for HTTP on {addr}"))?;
+            let bound = l.local_addr().unwrap_or(*addr);
+            let _ = writeln!(std::io::stderr(), "resume-ssh http on {bound}");
+            tracing::info!(%bound, "the resume's web page at http://{bound}/");
+            tokio::spawn(resume_ssh::web::conn::serve(l, Arc::clone(&web)));
+        }
         let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
         let mut watchdog_usec = 0u64;
         let watchdog = sd_notify::watchdog_enabled(false, &mut watchdog_usec);

@@ -9,10 +9,12 @@ mod endpoint;
 mod labels;
 pub mod messages;
 pub mod visitors;
+mod web;
 
 pub use endpoint::serve;
 pub use labels::{ClientFamily, Depth, LinkKind, SizeClass};
 pub use visitors::{Visit, Visitors};
+pub use web::WebRoute;
 
 use std::sync::OnceLock;
 
@@ -80,6 +82,8 @@ pub struct Metrics {
     pub layout_cache_misses: Counter,
     /// Visitors' messages and their webhook deliveries.
     pub messages: messages::Messages,
+    /// The web side (src/web/).
+    pub web: web::Web,
     registry: Registry,
 }
 
@@ -109,6 +113,7 @@ impl Metrics {
             layout_cache_hits: Counter::default(),
             layout_cache_misses: Counter::default(),
             messages: messages::Messages::default(),
+            web: web::Web::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -149,6 +154,7 @@ impl Metrics {
         );
         m.visitors.register(&mut registry);
         m.messages.register(&mut registry);
+        m.web.register(&mut registry);
         registry.register("reloads", "Resume reloads, by result", m.reloads.clone());
         registry.register(
             "requests_refused",

@@ -41,3 +41,4 @@ mod size_sweep;
 mod terminal_protocol;
 mod unicode_resume;
 mod visitor_metrics;
+mod web;

@@ -1,0 +1,84 @@
+//! The page's stylesheet and script, compiled into the binary and served under names that hold
+//! their content hash (`/assets/style.1a2b3c4d5e6f.css`), so they can be cached forever.
+
+use std::sync::LazyLock;
+
+use axum::body::Body;
+use axum::extract::Path;
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::{Response, StatusCode};
+
+use super::headers;
+
+/// One compiled-in file.
+pub struct Asset {
+    /// `/assets/NAME.HASH.EXT`.
+    pub path: String,
+    pub body: &'static str,
+    pub mime: &'static str,
+    pub etag: String,
+}
+
+impl Asset {
+    fn new(stem: &str, ext: &str, mime: &'static str, body: &'static str) -> Asset {
+        let etag = headers::etag(&[body.as_bytes()]);
+        let hash = &etag.trim_matches('"')[..12];
+        Asset {
+            path: format!("/assets/{stem}.{hash}.{ext}"),
+            body,
+            mime,
+            etag,
+        }
+    }
+}
+
+/// The stylesheet.
+pub static CSS: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "style",
+        "css",
+        "text/css; charset=utf-8",
+        include_str!("../../assets/web/style.css"),
+    )
+});
+
+/// The copy button's script.
+pub static JS: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "copy",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/web/copy.js"),
+    )
+});
+
+/// The tab icon (a prompt), so that browsers do not ask for a /favicon.ico that is not there.
+pub static ICON: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "icon",
+        "svg",
+        "image/svg+xml",
+        include_str!("../../assets/web/icon.svg"),
+    )
+});
+
+/// `GET /assets/{name}`: the asset of that exact (hashed) name, or 404.
+pub async fn get(Path(name): Path<String>, req: HeaderMap) -> Response<Body> {
+    let path = format!("/assets/{name}");
+    let Some(asset) = [&*CSS, &*JS, &*ICON].into_iter().find(|a| a.path == path) else {
+        return super::page::not_found();
+    };
+    if headers::not_modified(&req, &asset.etag) {
+        return headers::not_modified_response(&asset.etag, headers::IMMUTABLE);
+    }
+    let mut res = Response::new(Body::from(asset.body));
+    *res.status_mut() = StatusCode::OK;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.mime));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(headers::IMMUTABLE),
+    );
+    headers::set(h, header::ETAG, &asset.etag);
+    res
+}

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""The web page in a real browser (Debian's Chromium driven by Playwright, no browser download).
+
+Starts `resume-ssh serve --http 127.0.0.1:0`, then at 390x844 (a phone) and 1366x900 (a laptop),
+light and dark: every line of `resume-ssh export plain` is in the page's visible text, the page
+does not scroll sideways, nothing is logged to the console (CSP violations included), no request
+leaves the server, and the copy button copies the ssh command. Screenshots go to target/web-*.png.
+
+    python tests/web/browser.py --bin target/release/resume-ssh [--chromium /usr/bin/chromium]
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from playwright.sync_api import sync_playwright
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SIZES = [(390, 844), (1366, 900)]
+
+
+def collapse(s):
+    return " ".join(s.replace("\u00a0", " ").split())
+
+
+def facts(binary, resume):
+    """The plain export's lines, without heading marks and bullets, keyword lists split."""
+    out = subprocess.run(
+        [binary, "export", "plain", "--width", "200", "--resume", resume],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    pieces = []
+    for line in out.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line.startswith("- "):
+            line = line[2:]
+        pieces += [collapse(p) for p in line.split(", ") if collapse(p)]
+    return pieces
+
+
+def start(binary, resume):
+    """The server and its HTTP base URL (read from the banner on stderr)."""
+    tmp = tempfile.mkdtemp(prefix="resume-web-")
+    proc = subprocess.Popen(
+        [binary, "serve", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0",
+         "--resume", resume, "--host-key", os.path.join(tmp, "key"), "--no-watch",
+         "--ssh-command", "ssh resume.example.com"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    found = {}
+    ready = threading.Event()
+
+    def drain():
+        for line in proc.stderr:
+            m = re.search(r"resume-ssh http on (\S+)", line)
+            if m and "url" not in found:
+                found["url"] = "http://" + m.group(1)
+                ready.set()
+
+    threading.Thread(target=drain, daemon=True).start()
+    if not ready.wait(30):
+        proc.kill()
+        sys.exit("FAIL: no 'resume-ssh http on' line within 30 s")
+    return proc, found["url"]
+
+
+def check(browser, base, want, width, height, scheme, shots):
+    failures = []
+    ctx = browser.new_context(
+        viewport={"width": width, "height": height}, color_scheme=scheme,
+        device_scale_factor=1, is_mobile=width < 600, has_touch=width < 600,
+    )
+    try:
+        ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    except Exception as e:  # an older Chromium without clipboard permissions
+        print(f"  (no clipboard permission: {e})")
+    page = ctx.new_page()
+    errors, outside = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) else None)
+    res = page.goto(base + "/", wait_until="load")
+    if res is None or res.status != 200:
+        failures.append(f"GET / gave {res.status if res else 'nothing'}")
+    page.wait_for_timeout(300)
+    text = collapse(page.evaluate("document.body.innerText"))
+    missing = [f for f in want if f not in text]
+    if missing:
+        failures.append(f"{len(missing)} facts not shown, e.g. {missing[:3]}")
+    sw = page.evaluate("document.scrollingElement.scrollWidth")
+    iw = page.evaluate("window.innerWidth")
+    if sw > iw:
+        failures.append(f"scrolls sideways: scrollWidth {sw} > innerWidth {iw}")
+    # The copy button shows (the script ran) and copies the command.
+    button = page.locator("button[data-copy]")
+    if not button.is_visible():
+        failures.append("the copy button is not shown (did copy.js run?)")
+    else:
+        button.click()
+        page.wait_for_timeout(200)
+        try:
+            copied = page.evaluate("navigator.clipboard.readText()")
+            if copied != "ssh resume.example.com":
+                failures.append(f"copied {copied!r}")
+        except Exception as e:
+            print(f"  (clipboard not readable here: {e})")
+        label = button.text_content()
+        if label not in ("Copied", "Press Ctrl+C"):
+            failures.append(f"the button says {label!r} after a click")
+    # The og:image the page names is there.
+    og = page.locator("meta[property='og:image']").get_attribute("content")
+    if not og or page.request.get(og).status != 200:
+        failures.append(f"og:image {og!r} not served")
+    if errors:
+        failures.append(f"console errors: {errors}")
+    if outside:
+        failures.append(f"requests elsewhere: {outside}")
+    for where in ("top", "experience", "case-studies", "skills", "contact"):
+        if where != "top":
+            page.evaluate(f"document.getElementById('{where}').scrollIntoView()")
+            page.wait_for_timeout(100)
+        path = os.path.join(ROOT, "target", f"web-{width}x{height}-{scheme}-{where}.png")
+        page.screenshot(path=path)
+        shots.append(path)
+    ctx.close()
+    return failures
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "resume-ssh"))
+    ap.add_argument("--chromium", default="/usr/bin/chromium")
+    ap.add_argument("--resume", default=os.path.join(ROOT, "resume.toml"))
+    args = ap.parse_args()
+    os.makedirs(os.path.join(ROOT, "target"), exist_ok=True)
+    want = facts(args.bin, args.resume)
+    proc, base = start(args.bin, args.resume)
+    failed = 0
+    shots = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=args.chromium, args=["--no-sandbox"])
+            print(f"{browser.version} against {base}; {len(want)} facts")
+            for width, height in SIZES:
+                for scheme in ("light", "dark"):
+                    t0 = time.monotonic()
+                    fails = check(browser, base, want, width, height, scheme, shots)
+                    took = time.monotonic() - t0
+                    status = "PASS" if not fails else "FAIL"
+                    print(f"{status} {width}x{height} {scheme} ({took:.1f}s)")
+                    for f in fails:
+                        print(f"  {f}")
+                    failed += bool(fails)
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    print("screenshots: " + " ".join(os.path.relpath(s, ROOT) for s in shots))
+    print(f"browser: {len(SIZES) * 2 - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
