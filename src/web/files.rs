@@ -130,7 +130,7 @@ async fn serve(web: &Web, file: File, cmd: Command, req: &Parts) -> Response<Bod
     if headers::not_modified(&req.headers, &etag) {
         return headers::not_modified_response(&etag, headers::REVALIDATE);
     }
-    let docs = web.shared.documents();
+    let docs = Arc::clone(&version.documents);
     // The PDF may still be rendering (a few hundred ms after a reload): not on a runtime thread.
     let reply = match tokio::task::spawn_blocking(move || docs.reply(&cmd, false)).await {
         Ok(r) => r,

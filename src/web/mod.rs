@@ -26,9 +26,10 @@ use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Pr
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use crate::documents::Documents;
 use crate::locks::lock;
 use crate::resume::Resume;
-use crate::shared::Shared;
+use crate::shared::{Shared, Snapshot};
 
 pub use client::ClientAddr;
 
@@ -89,17 +90,22 @@ impl Default for Limits {
 /// One resume version as the web side serves it.
 pub struct Version {
     pub resume: Arc<Resume>,
+    /// The documents of this same version (from one snapshot: a reload never pairs one
+    /// version's ETag with another's bytes).
+    pub documents: Arc<Documents>,
     /// Hex of the hash of the resume's content: the base of every ETag.
     pub tag: String,
     og: tokio::sync::OnceCell<Option<Bytes>>,
 }
 
 impl Version {
-    fn new(resume: Arc<Resume>) -> Version {
+    fn new(snapshot: &Snapshot) -> Version {
+        let resume = Arc::clone(&snapshot.resume);
         let json = serde_json::to_vec(&*resume).unwrap_or_default();
         let tag = headers::etag(&[&json]).trim_matches('"').to_owned();
         Version {
             resume,
+            documents: Arc::clone(&snapshot.documents),
             tag,
             og: tokio::sync::OnceCell::new(),
         }
@@ -150,12 +156,12 @@ impl Web {
 
     /// The version of the resume being served now (made when the resume changed).
     pub fn current(&self) -> Arc<Version> {
-        let resume = self.shared.resume();
+        let now = self.shared.snapshot();
         let mut cur = lock(&self.current);
         match &*cur {
-            Some(v) if Arc::ptr_eq(&v.resume, &resume) => Arc::clone(v),
+            Some(v) if Arc::ptr_eq(&v.resume, &now.resume) => Arc::clone(v),
             _ => {
-                let v = Arc::new(Version::new(resume));
+                let v = Arc::new(Version::new(&now));
                 *cur = Some(Arc::clone(&v));
                 // The og:image is drawn now, in the background: ready when the first card is
                 // fetched, and known to have failed before a page names it.
