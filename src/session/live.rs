@@ -50,8 +50,7 @@ impl Drop for LiveRef {
 }
 
 impl LiveRef {
-    /// Starts `visit` on channel `id` (its first frame already sent, unless the budgets held it
-    /// back): its task draws what is left to draw, and every frame after.
+    /// Starts `visit` on channel `id`: its task draws the first frame at once.
     pub(super) fn start(
         visit: Visit,
         shared: Arc<Shared>,

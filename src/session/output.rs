@@ -16,7 +16,7 @@ use crate::content::SectionId;
 use crate::terminal::Size;
 use crate::tui::theme::ClientEnv;
 use crate::visit::budget::Address;
-use crate::visit::{Next, Visit};
+use crate::visit::Visit;
 
 /// What one session channel is doing.
 pub(super) enum Mode {
@@ -98,17 +98,7 @@ impl Conn {
                 Some(key) => self.shared.render_budgets.get(*key),
                 None => Arc::new(Address::default()),
             };
-            let mut visit = Visit::new(tab, size, chan.env.capabilities(), address);
-            // The first frame goes out here, in the same write as the reply to the shell
-            // request (the budgets allowing); the visit's task draws everything after it.
-            let resume = self.shared.resume();
-            let now = std::time::Instant::now();
-            if visit.next(&resume, now) == Next::Draw {
-                let mut out = Vec::new();
-                visit.draw(&resume, now, &mut out);
-                session.data(id, out)?;
-            }
-            drop(resume);
+            let visit = Visit::new(tab, size, chan.env.capabilities(), address);
             chan.mode = Mode::Tui(LiveRef::start(
                 visit,
                 Arc::clone(&self.shared),
