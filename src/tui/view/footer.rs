@@ -25,12 +25,7 @@ pub fn render(area: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
         ("t", "theme"),
     ];
     let quit = ("q", "quit");
-    let right = "text version: ssh … plain";
-    let right = if ctx.unicode {
-        right.to_owned()
-    } else {
-        right.replace('…', "...")
-    };
+    let right = format!("text version: {} plain", ctx.resume.site.ssh());
     let cost = |(k, what): (&str, &str)| k.width() + what.width() + 3;
     let avail = usize::from(area.width);
     let mut shown = hints.len();
@@ -51,6 +46,6 @@ pub fn render(area: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
     super::widgets::put_line(buf, area.x, area.y, &TLine::from(spans), area.width);
     let rw = right.width() as u16 + 1;
     if usize::from(rw) + used < avail {
-        buf.set_string(area.right() - rw, area.y, right, t.footer);
+        buf.set_string(area.right() - rw, area.y, &right, t.footer);
     }
 }
