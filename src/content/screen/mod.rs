@@ -201,6 +201,13 @@ pub fn compose(resume: &Resume, id: SectionId, frame: &Frame) -> Vec<Row> {
         measure: frame.measure.clamp(10, frame.width.max(10)),
         ..*frame
     };
+    // ASCII terminals get ASCII dashes in the text too (composed once per size: cached).
+    let ascii = if f.unicode {
+        None
+    } else {
+        super::ascii::dashes(resume)
+    };
+    let resume = ascii.as_ref().unwrap_or(resume);
     let mut blocks: Vec<Vec<Row>> = match id {
         SectionId::About => sections::about(resume, &f),
         SectionId::Experience => sections::experience(resume, &f),

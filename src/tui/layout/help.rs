@@ -25,7 +25,7 @@ const FULL_WIDTH_COLS: u16 = 96;
 /// The widest the box gets on a wide screen.
 const MAX_BOX_COLS: u16 = 88;
 /// The narrowest description column beside the keys; narrower, keys and descriptions stack.
-const MIN_DESC_COLS: usize = 24;
+const MIN_DESC_COLS: usize = 18;
 /// Columns between a key and its description.
 const GAP: usize = 2;
 
@@ -94,7 +94,7 @@ pub fn lines(size: Size, site: &Site, unicode: bool) -> Vec<HelpLine> {
         ("json", "JSON Resume"),
         ("vcard", "a contact card"),
         ("md", "Markdown"),
-        ("pdf > resume.pdf", "the resume as a PDF, saved"),
+        ("pdf > resume.pdf", "the resume as a PDF file"),
         ("qr", "the contact as a QR code to scan"),
         ("help", "every command"),
     ]
