@@ -19,9 +19,9 @@ pub enum Part {
 /// One row of the overlay's text: pieces drawn one after the other.
 pub type HelpLine = Vec<(String, Part)>;
 
-/// Screens up to this width give the overlay all of it (a box a few columns narrower would
-/// leave slivers of the body at both edges).
-const FULL_WIDTH_COLS: u16 = 96;
+/// Screens up to this width (all but the wide class) give the overlay all of it: a box a few
+/// columns narrower would leave slivers of the body at both edges.
+const FULL_WIDTH_COLS: u16 = 119;
 /// The widest the box gets on a wide screen.
 const MAX_BOX_COLS: u16 = 88;
 /// The narrowest description column beside the keys; narrower, keys and descriptions stack.

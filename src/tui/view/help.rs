@@ -34,7 +34,7 @@ pub fn render(size: Size, scroll: u16, ctx: &ViewCtx, buf: &mut Buffer) {
     let inner = help::inner(area);
     let first = usize::from(scroll).min(lines.len());
     let shown = usize::from(inner.height).min(lines.len() - first);
-    let title = TLine::from(Span::styled(" Help: ? or Esc closes ", t.heading));
+    let title = TLine::from(Span::styled(" Help (? or Esc closes) ", t.heading));
     let note = if shown < lines.len() {
         let (up, down) = if ctx.unicode {
             ("↑", "↓")

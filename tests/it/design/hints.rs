@@ -62,7 +62,7 @@ async fn every_hint_shows_the_public_command() {
             "{footer:?}"
         );
         term.send(b"?").await;
-        term.wait_text("Help:").await;
+        term.wait_text("Help (").await;
         for cmd in ["plain", "pdf > resume.pdf", "help"] {
             let line = format!("{ssh} {cmd}");
             assert!(
