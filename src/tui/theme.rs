@@ -186,22 +186,24 @@ impl Theme {
                 Color::Indexed(rgb_to_256(a2)),
                 Color::Indexed(if light { 240 } else { 246 }),
             ),
-            // Judged in xterm's default palette beside the 256-colour one (issue 26): the
-            // plain (not bright) hues read calmer than bright cyan and yellow on dark, and than
-            // magenta and pure blue on light.
+            // Judged in xterm's default palette beside the 256-colour one (issue 26). Dark: plain
+            // cyan and the soft bright blue, calmer than bright cyan and yellow. Light: blue
+            // alone with the terminal's own black (bold, not brightened) and grey, where
+            // magenta and red shouted and yellow, green and cyan do not read on white.
             ColorDepth::Ansi16 => {
                 if light {
-                    (Color::Blue, Color::Red, Color::DarkGray)
+                    (Color::Blue, Color::Reset, Color::DarkGray)
                 } else {
                     (Color::Cyan, Color::LightBlue, Color::DarkGray)
                 }
             }
-            // No bright colours: the muted tone is the one grey there is (or none on light).
+            // No bright colours: plain blue is too dark on black, so yellow (brown on the Linux
+            // console) beside cyan; the muted tone is the one grey there is (none on light).
             ColorDepth::Ansi8 => {
                 if light {
-                    (Color::Blue, Color::Red, Color::Reset)
+                    (Color::Blue, Color::Reset, Color::Reset)
                 } else {
-                    (Color::Cyan, Color::Blue, Color::Gray)
+                    (Color::Cyan, Color::Yellow, Color::Gray)
                 }
             }
             ColorDepth::None { attributes } => return Theme::monochrome(attributes),
