@@ -251,9 +251,13 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             LogIpArg::None => LogIp::None,
         };
         let shared = Arc::new(
-            Shared::new(resume, settings.limits.clone())
-                .with_log_ip(log_ip)
-                .with_proxy_protocol(args.proxy_protocol),
+            Shared::new(
+                resume_ssh::shared::with_command(resume, args.public_command.as_ref()),
+                settings.limits.clone(),
+            )
+            .with_log_ip(log_ip)
+            .with_proxy_protocol(args.proxy_protocol)
+            .with_public_command(args.public_command.clone()),
         );
         reload::spawn(
             Arc::clone(&shared),

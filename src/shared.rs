@@ -10,7 +10,7 @@ use crate::config::{Limits, LogIp};
 use crate::conn::{ConnCtl, EndReason};
 use crate::documents::Documents;
 use crate::locks::lock;
-use crate::resume::Resume;
+use crate::resume::{Resume, SshCommand};
 
 /// Shared by all connections (behind an `Arc`).
 pub struct Shared {
@@ -24,6 +24,8 @@ pub struct Shared {
     pub proxy_protocol: bool,
     /// Tests only: the exec command `__panic` panics inside the session handler.
     pub test_hooks: bool,
+    /// `--public-command`: the hints' command, over `[site] ssh` in every version loaded.
+    public_command: Option<SshCommand>,
     /// The drawing time of each address's visits (see [`crate::visit::budget`]).
     pub render_budgets: crate::visit::budget::PerAddress,
     /// By id, in order: the sweep walks it in short steps ([`Shared::connections_after`]).
@@ -46,6 +48,7 @@ impl Shared {
             log_ip: LogIp::default(),
             proxy_protocol: false,
             test_hooks: false,
+            public_command: None,
             render_budgets: Default::default(),
             conns: Mutex::new(BTreeMap::new()),
             next_id: AtomicU64::new(1),
@@ -65,6 +68,19 @@ impl Shared {
     pub fn with_proxy_protocol(mut self, on: bool) -> Shared {
         self.proxy_protocol = on;
         self
+    }
+
+    /// Sets the command every hint shows over the resume's own `[site] ssh`, for every version
+    /// loaded from now on (the first one, given to [`Shared::new`], goes through
+    /// [`with_command`] first).
+    pub fn with_public_command(mut self, command: Option<SshCommand>) -> Shared {
+        self.public_command = command;
+        self
+    }
+
+    /// `resume` as this server shows it (with `--public-command`, if given).
+    pub fn prepare(&self, resume: Resume) -> Resume {
+        with_command(resume, self.public_command.as_ref())
     }
 
     /// Enables test-only hooks (never set by the binary).
@@ -92,7 +108,7 @@ impl Shared {
 
     /// Swaps in a new resume; open sessions pick it up on their next redraw.
     pub fn set_resume(&self, resume: Resume) {
-        let new = Arc::new(resume);
+        let new = Arc::new(self.prepare(resume));
         let docs = Documents::new(Arc::clone(&new));
         match self.documents.write() {
             Ok(mut g) => *g = docs,
@@ -184,4 +200,12 @@ impl Shared {
     pub fn is_shutting_down(&self) -> bool {
         self.shutting_down.load(Ordering::SeqCst)
     }
+}
+
+/// `resume` with `command` (if any) as its public command, over its own `[site] ssh`.
+pub fn with_command(mut resume: Resume, command: Option<&SshCommand>) -> Resume {
+    if let Some(c) = command {
+        resume.site.ssh = Some(c.clone());
+    }
+    resume
 }

@@ -318,7 +318,9 @@ mod tests {
         let r = resume();
         for unicode in [true, false] {
             // ASCII frames show the text with ASCII dashes.
-            let ascii = (!unicode).then(|| crate::content::ascii::dashes(&r)).flatten();
+            let ascii = (!unicode)
+                .then(|| crate::content::ascii::dashes(&r))
+                .flatten();
             let source = ascii.as_ref().unwrap_or(&r);
             for rail in [false, true] {
                 // From the narrowest body (40 columns, no side borders) up.

@@ -159,3 +159,25 @@ async fn ascii_terminals_get_ascii_dashes_and_no_colour_underlines_only_links() 
         );
     }
 }
+
+/// `serve --public-command` sets the command over resume.toml's (the shipped one has none), and
+/// is checked like `[site] ssh`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_serve_flag_sets_the_public_command() {
+    let _gate = common::shared().await;
+    let served = crate::listen::serve(&["127.0.0.1:0"], &["--public-command", PUBLIC]);
+    let client = common::connect(served.addrs[0]).await;
+    let help = client.exec("help").await.text();
+    assert!(
+        help.contains(&format!("{PUBLIC} pdf > resume.pdf")),
+        "{help}"
+    );
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_resume-ssh"))
+        .args(["serve", "--public-command", "resume.example.com"])
+        .env_remove("RESUME_SSH_PUBLIC_COMMAND")
+        .output()
+        .expect("run resume-ssh");
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("must start with 'ssh '"), "{err}");
+}
