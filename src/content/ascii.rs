@@ -14,12 +14,22 @@ pub fn dashes(resume: &Resume) -> Option<Resume> {
     serde_json::from_value(v).ok()
 }
 
+/// One string with its dashes in ASCII (`—` → `--`, `–` → `-`).
+pub fn text(s: &str) -> String {
+    s.replace('—', "--").replace('–', "-")
+}
+
+/// One already wrapped line with its dashes as `-`: the line keeps its width.
+pub fn same_width(s: &str) -> String {
+    s.replace(['—', '–'], "-")
+}
+
 /// Replaces the dashes in every string of `v`; whether any was there.
 fn replace(v: &mut serde_json::Value) -> bool {
     use serde_json::Value;
     match v {
         Value::String(s) if s.contains(['–', '—']) => {
-            *s = s.replace('—', "--").replace('–', "-");
+            *s = text(s);
             true
         }
         Value::Array(items) => items.iter_mut().fold(false, |any, i| replace(i) | any),

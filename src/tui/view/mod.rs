@@ -242,6 +242,34 @@ mod tests {
     }
 
     #[test]
+    fn ascii_mode_spells_dashes_in_ascii_everywhere() {
+        let text = include_str!("../../../resume.toml")
+            .replacen(
+                "Backend Platform Engineer",
+                "Backend – Platform Engineer",
+                1,
+            )
+            .replacen(
+                "Lead Software Development Engineer. ",
+                "Lead — Engineer. ",
+                1,
+            );
+        let r = Arc::new(Resume::parse(&text, Path::new("resume.toml")).unwrap());
+        for (cols, tab) in [
+            (80, SectionId::About),
+            (45, SectionId::About),
+            (130, SectionId::Experience),
+        ] {
+            let app = App::new(tab, Size::new(cols, 30));
+            let s = draw(&app, &r, false);
+            assert!(s.is_ascii(), "{cols}: {s}");
+            assert!(s.contains("Backend - Platform"), "{cols}: {s}");
+        }
+        let s = draw(&App::new(SectionId::About, Size::new(80, 30)), &r, false);
+        assert!(s.contains("Lead - Engineer"), "the wrapped tagline: {s}");
+    }
+
+    #[test]
     fn header_ellipses_match_the_character_set() {
         let r = resume();
         // 60 columns: the tagline needs three lines and has two, the title line fits.
