@@ -196,13 +196,13 @@ pub struct ServeArgs {
     /// repeat it (or separate with commas) for several.
     #[arg(long, env = "RESUME_SSH_TRUSTED_PROXY", value_delimiter = ',', value_parser = parse_net)]
     pub trusted_proxy: Vec<ipnet::IpNet>,
-    /// The command the web page shows (default: `ssh HOST` from the request, with `-p PORT`
-    /// when the SSH port is not 22).
-    #[arg(long, env = "RESUME_SSH_SSH_COMMAND")]
-    pub ssh_command: Option<String>,
     /// Expect a PROXY protocol v2 header on every connection (behind HAProxy or a load balancer).
     #[arg(long, env = "RESUME_SSH_PROXY_PROTOCOL")]
     pub proxy_protocol: bool,
+    /// The command visitors type to reach this server ("ssh resume.example.com"), shown in every
+    /// hint; overrides `[site] ssh` in resume.toml.
+    #[arg(long, env = "RESUME_SSH_PUBLIC_COMMAND", value_parser = parse_public_command)]
+    pub public_command: Option<resume_ssh::resume::SshCommand>,
     /// Do not watch resume.toml for changes (SIGHUP still reloads).
     #[arg(long)]
     pub no_watch: bool,
@@ -253,6 +253,11 @@ pub struct ServeArgs {
     /// Longest session, in seconds.
     #[arg(long, default_value_t = Limits::default().max_session.as_secs(), env = "RESUME_SSH_MAX_SESSION")]
     pub max_session: u64,
+}
+
+/// `--public-command`: checked as `[site] ssh` is.
+fn parse_public_command(s: &str) -> Result<resume_ssh::resume::SshCommand, String> {
+    resume_ssh::resume::SshCommand::try_from(s)
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]

@@ -6,6 +6,7 @@
 use crate::content::SectionId;
 use crate::export::pdf::Paper;
 use crate::export::plain;
+use crate::resume::Site;
 use crate::sanitize;
 
 /// Longest exec command looked at; longer ones are unknown.
@@ -39,6 +40,8 @@ pub enum Command {
     ScpReceive,
     /// One section: the TUI opened on it with a PTY, that section as text without.
     Section(SectionId),
+    /// A known command with an argument out of range: what to say (printable, short).
+    BadArgument(String),
     /// Anything else; holds a printable, shortened form of what was sent, for the error message.
     Unknown(String),
 }
@@ -58,6 +61,7 @@ impl Command {
             Command::Message => "message",
             Command::ScpSend(_) | Command::ScpReceive => "scp",
             Command::Section(s) => s.slug(),
+            Command::BadArgument(_) => "bad-argument",
             Command::Unknown(_) => "unknown",
         }
     }
@@ -82,7 +86,12 @@ impl Command {
                     Ok(w) if (plain::MIN_WIDTH..=plain::MAX_WIDTH).contains(&w) => {
                         Command::Plain { width: w }
                     }
-                    _ => unknown(),
+                    _ => Command::BadArgument(format!(
+                        "plain: width must be {}-{} columns, not '{}'",
+                        plain::MIN_WIDTH,
+                        plain::MAX_WIDTH,
+                        printable(n.as_bytes())
+                    )),
                 }
             }
             ["json"] => Command::Json,
@@ -93,7 +102,10 @@ impl Command {
             ["pdf"] => Command::Pdf(Paper::A4),
             ["pdf", "--paper", p] => match Paper::parse(p) {
                 Some(paper) => Command::Pdf(paper),
-                None => unknown(),
+                None => Command::BadArgument(format!(
+                    "pdf: paper must be a4 or letter, not '{}'",
+                    printable(p.as_bytes())
+                )),
             },
             ["help" | "--help" | "-h"] => Command::Help,
             ["message"] => Command::Message,
@@ -163,19 +175,24 @@ fn printable(raw: &[u8]) -> String {
     s
 }
 
-/// The `help` text: every command with one line each.
-pub fn help_text() -> String {
-    let mut s = String::from(
-        "Commands (ssh HOST COMMAND):\n\
+/// The `help` text: every command with one line each, spelled with the server's public command
+/// (`[site] ssh` in resume.toml, else `ssh <this host>`).
+pub fn help_text(site: &Site) -> String {
+    let ssh = site.ssh();
+    let host = site.scp_host();
+    let mut s = format!(
+        "Commands ({ssh} COMMAND):\n\
          \x20 (none)           the full-screen resume (plain text when there is no terminal)\n\
-         \x20 plain, text      the whole resume as plain text, 80 columns (plain --width N, 40-200)\n\
+         \x20 plain, text      the whole resume as plain text, 80 columns (plain --width N, {}-{})\n\
          \x20 json             the resume as JSON Resume (https://jsonresume.org)\n\
          \x20 vcard            a vCard 4.0 contact card\n\
          \x20 markdown, md     the resume as Markdown (CommonMark)\n\
          \x20 qr               the contact as a QR code to scan (qr --plain: no colours)\n\
-         \x20 pdf              the resume as a PDF, A4 (pdf --paper letter): ssh HOST pdf > resume.pdf\n\
-         \x20                  or scp HOST:resume.pdf . (scp and sftp serve every format as a file:\n\
+         \x20 pdf              the resume as a PDF, A4 (pdf --paper letter): {ssh} pdf > resume.pdf\n\
+         \x20                  or scp {host}:resume.pdf . (scp and sftp serve every format as a file:\n\
          \x20                  resume.pdf, resume-letter.pdf, resume.json, resume.vcf, resume.md, resume.txt)\n",
+        plain::MIN_WIDTH,
+        plain::MAX_WIDTH,
     );
     for id in SectionId::ALL {
         s.push_str(&format!(
@@ -229,13 +246,9 @@ mod tests {
     fn garbage_is_unknown() {
         for raw in [
             &b"rm -rf /"[..],
-            b"plain --width 39",
-            b"plain --width 201",
-            b"plain --width x",
             b"\xff\xfe\x00",
             b"json; cat /etc/passwd",
             b"$(reboot)",
-            b"pdf --paper a3",
             b"pdf letter",
             b"scp",
             b"scp -f",
@@ -265,6 +278,26 @@ mod tests {
     }
 
     #[test]
+    fn an_argument_out_of_range_says_the_range() {
+        for (raw, says) in [
+            (
+                &b"plain --width 20"[..],
+                "width must be 40-200 columns, not '20'",
+            ),
+            (b"plain --width 39", "40-200"),
+            (b"text -w 201", "40-200"),
+            (b"plain --width x", "not 'x'"),
+            (b"plain --width \x1b[2J", "not '?[2J'"),
+            (b"pdf --paper a3", "paper must be a4 or letter, not 'a3'"),
+        ] {
+            match Command::parse(raw) {
+                Command::BadArgument(msg) => assert!(msg.contains(says), "{msg}"),
+                other => panic!("{raw:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn parses_scp() {
         let send = |names: &[&str]| Command::ScpSend(names.iter().map(|s| s.to_string()).collect());
         assert_eq!(Command::parse(b"scp -f resume.pdf"), send(&["resume.pdf"]));
@@ -280,15 +313,15 @@ mod tests {
 
     #[test]
     fn help_lists_every_section() {
-        let h = help_text();
+        let h = help_text(&Site::default());
         for id in SectionId::ALL {
             assert!(h.contains(id.slug()));
         }
         for cmd in [
             "  markdown, md ",
             "  pdf ",
-            "ssh HOST pdf > resume.pdf",
-            "scp HOST:resume.pdf .",
+            "ssh <this host> pdf > resume.pdf",
+            "scp <this host>:resume.pdf .",
             "resume-letter.pdf",
             "  qr ",
         ] {

@@ -50,7 +50,7 @@ impl Documents {
     /// version (`plain --width N`: see [`crate::session::exec::MAX_WIDTHS`]).
     pub fn reply(&self, cmd: &Command, pty: bool) -> Reply {
         match cmd {
-            Command::Pdf(paper) => Reply::pdf(pty, || self.pdf(*paper)),
+            Command::Pdf(paper) => Reply::pdf(pty, &self.resume.site, || self.pdf(*paper)),
             _ => self.replies.get(cmd, pty, &self.resume),
         }
     }

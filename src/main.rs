@@ -275,9 +275,13 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             LogIpArg::Hashed => LogIp::Hashed,
             LogIpArg::None => LogIp::None,
         };
-        let mut shared = Shared::new(resume, settings.limits.clone())
-            .with_log_ip(log_ip)
-            .with_proxy_protocol(args.proxy_protocol);
+        let mut shared = Shared::new(
+            resume_ssh::shared::with_command(resume, args.public_command.as_ref()),
+            settings.limits.clone(),
+        )
+        .with_log_ip(log_ip)
+        .with_proxy_protocol(args.proxy_protocol)
+        .with_public_command(args.public_command.clone());
         if let Some(service) = messages {
             shared = shared.with_messages(service);
         }
@@ -304,7 +308,6 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let web = resume_ssh::web::Web::new(
             Arc::clone(&shared),
             resume_ssh::web::Config {
-                ssh_command: args.ssh_command.clone(),
                 ssh_port: locals.first().map_or(22, |a| a.port()),
                 trusted_proxies: args.trusted_proxy.clone(),
                 limits: resume_ssh::web::Limits::default(),

@@ -28,6 +28,7 @@ pub enum Outcome {
 pub fn reload(shared: &Shared, path: &Path) -> Outcome {
     match Resume::load(path) {
         Ok(new) => {
+            let new = shared.prepare(new);
             if *shared.resume() == new {
                 return Outcome::Unchanged;
             }

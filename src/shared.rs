@@ -13,7 +13,7 @@ use crate::config::{Limits, LogIp};
 use crate::conn::{ConnCtl, EndReason};
 use crate::documents::Documents;
 use crate::locks::lock;
-use crate::resume::Resume;
+use crate::resume::{Resume, SshCommand};
 
 /// One version of the resume with what is made from it: its documents (exports, PDFs, made
 /// once per version, see [`Documents`]). Never changed; a reload swaps in a new one.
@@ -46,6 +46,8 @@ pub struct Shared {
     pub test_hooks: bool,
     /// Where visitors' messages are stored (`ssh HOST message`); `None`: this server takes none.
     pub messages: Option<Arc<crate::messages::Service>>,
+    /// `--public-command`: the hints' command, over `[site] ssh` in every version loaded.
+    public_command: Option<SshCommand>,
     /// The drawing time of each address's visits (see [`crate::visit::budget`]).
     pub render_budgets: crate::visit::budget::PerAddress,
     /// By id, in order: the sweep walks it in short steps ([`Shared::connections_after`]).
@@ -67,6 +69,7 @@ impl Shared {
             proxy_protocol: false,
             test_hooks: false,
             messages: None,
+            public_command: None,
             render_budgets: Default::default(),
             conns: Mutex::new(BTreeMap::new()),
             next_id: AtomicU64::new(1),
@@ -94,6 +97,19 @@ impl Shared {
         self
     }
 
+    /// Sets the command every hint shows over the resume's own `[site] ssh`, for every version
+    /// loaded from now on (the first one, given to [`Shared::new`], goes through
+    /// [`with_command`] first).
+    pub fn with_public_command(mut self, command: Option<SshCommand>) -> Shared {
+        self.public_command = command;
+        self
+    }
+
+    /// `resume` as this server shows it (with `--public-command`, if given).
+    pub fn prepare(&self, resume: Resume) -> Resume {
+        with_command(resume, self.public_command.as_ref())
+    }
+
     /// Enables test-only hooks (only in builds with the `test-hooks` feature: the tests').
     #[cfg(feature = "test-hooks")]
     pub fn with_test_hooks(mut self) -> Shared {
@@ -119,7 +135,7 @@ impl Shared {
 
     /// Swaps in a new resume with its documents; open sessions pick it up on their next frame.
     pub fn set_resume(&self, resume: Resume) {
-        self.now.store(Arc::new(Snapshot::new(resume)));
+        self.now.store(Arc::new(Snapshot::new(self.prepare(resume))));
     }
 
     /// A connection finished authenticating (or ended without): counted once.
@@ -203,4 +219,12 @@ impl Shared {
     pub fn is_shutting_down(&self) -> bool {
         self.shutting_down.load(Ordering::SeqCst)
     }
+}
+
+/// `resume` with `command` (if any) as its public command, over its own `[site] ssh`.
+pub fn with_command(mut resume: Resume, command: Option<&SshCommand>) -> Resume {
+    if let Some(c) = command {
+        resume.site.ssh = Some(c.clone());
+    }
+    resume
 }

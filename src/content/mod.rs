@@ -4,6 +4,7 @@
 //! Both the TUI and the plain-text export read the resume through this module, so they show the
 //! same words in the same order.
 
+pub mod ascii;
 mod blocks;
 mod breaks;
 mod extra;

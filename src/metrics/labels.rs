@@ -135,6 +135,7 @@ pub enum Depth {
     TrueColor,
     Ansi256,
     Ansi16,
+    Ansi8,
     /// No colour, but bold/underline/reverse.
     Monochrome,
     /// No colour and no attributes (`TERM=dumb`).
@@ -147,6 +148,7 @@ impl Depth {
             ColorDepth::TrueColor => Depth::TrueColor,
             ColorDepth::Ansi256 => Depth::Ansi256,
             ColorDepth::Ansi16 => Depth::Ansi16,
+            ColorDepth::Ansi8 => Depth::Ansi8,
             ColorDepth::None { attributes: true } => Depth::Monochrome,
             ColorDepth::None { attributes: false } => Depth::Dumb,
         }
@@ -157,6 +159,7 @@ impl Depth {
             Depth::TrueColor => "truecolor",
             Depth::Ansi256 => "256",
             Depth::Ansi16 => "16",
+            Depth::Ansi8 => "8",
             Depth::Monochrome => "monochrome",
             Depth::Dumb => "dumb",
         }

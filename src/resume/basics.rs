@@ -1,8 +1,9 @@
-//! The resume's fixed parts: who (`[basics]`, profiles), the About text, the closing contact and the theme.
+//! The resume's fixed parts: who (`[basics]`, profiles), the About text, the closing contact, the theme and
+//! the site's public address.
 
 use serde::{Deserialize, Serialize};
 
-use super::values::{Email, HexColor, Text, Url};
+use super::values::{Email, HexColor, SshCommand, Text, Url};
 
 /// Name, title, tagline and contact details.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -74,5 +75,38 @@ impl ThemeConfig {
     /// No colour set: left out of a written `resume.toml`.
     pub fn is_default(&self) -> bool {
         self.accent.is_none() && self.accent2.is_none()
+    }
+}
+
+/// How visitors reach this server (`[site]`): what the hints show as the command to type.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// `ssh resume.example.com`; without it the hints say `ssh <this host>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh: Option<SshCommand>,
+}
+
+/// What the hints say when the owner has not set `[site] ssh`.
+pub const NO_SSH_COMMAND: &str = "ssh <this host>";
+
+impl Site {
+    /// Nothing set: left out of a written `resume.toml`.
+    pub fn is_default(&self) -> bool {
+        self.ssh.is_none()
+    }
+
+    /// The command to type, without a remote command (`ssh resume.example.com`).
+    pub fn ssh(&self) -> &str {
+        self.ssh.as_ref().map_or(NO_SSH_COMMAND, |s| s.as_str())
+    }
+
+    /// The host an `scp HOST:file .` line names: the one word after `ssh` when the command is
+    /// that simple (options such as `-p 2222` have other spellings in scp), else `<this host>`.
+    pub fn scp_host(&self) -> &str {
+        match self.ssh.as_ref().map(|s| s.as_str()["ssh ".len()..].trim()) {
+            Some(host) if !host.is_empty() && !host.contains(' ') && !host.starts_with('-') => host,
+            _ => "<this host>",
+        }
     }
 }

@@ -15,12 +15,12 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-pub use basics::{About, Basics, Contact, Profile, ThemeConfig};
+pub use basics::{About, Basics, Contact, NO_SSH_COMMAND, Profile, Site, ThemeConfig};
 pub use error::{LoadError, MAX_FILE_BYTES};
 pub use extra::{
     Award, Certificate, Education, Interest, Language, Project, Publication, Reference, Volunteer,
 };
-pub use values::{Date, Email, HexColor, Text, Url, YearMonth};
+pub use values::{Date, Email, HexColor, SshCommand, Text, Url, YearMonth};
 pub use work::{CaseStudy, Impact, Initiative, ListGroup, SkillGroup, Work};
 
 /// The whole resume, as loaded from `resume.toml`.
@@ -67,6 +67,9 @@ pub struct Resume {
     pub contact: Contact,
     #[serde(default, skip_serializing_if = "ThemeConfig::is_default")]
     pub theme: ThemeConfig,
+    /// How visitors reach the server (the command every hint shows).
+    #[serde(default, skip_serializing_if = "Site::is_default")]
+    pub site: Site,
 }
 
 impl Resume {

@@ -96,3 +96,24 @@ fn io_errors_name_the_file() {
             .starts_with("/nonexistent/resume.toml: cannot read")
     );
 }
+
+#[test]
+fn site_ssh_command_is_validated() {
+    let with = |v: &str| SHIPPED.replacen("[site]\n", &format!("[site]\nssh = {v}\n"), 1);
+    let r = parse(&with("\"ssh resume.example.com\"")).expect("a plain command");
+    assert_eq!(r.site.ssh(), "ssh resume.example.com");
+    assert_eq!(r.site.scp_host(), "resume.example.com");
+    let r = parse(&with("\"ssh -p 2222 me@resume.example.com\"")).expect("with options");
+    assert_eq!(r.site.scp_host(), "<this host>");
+    assert_eq!(parse(SHIPPED).unwrap().site.ssh(), NO_SSH_COMMAND);
+    for (bad, says) in [
+        ("\"resume.example.com\"", "must start with 'ssh '"),
+        ("\"ssh \"", "must name the host"),
+        ("\"ssh a\\nb\"", "printable ASCII"),
+        ("\"ssh \\u001b[31mred\"", "printable ASCII"),
+        (&format!("\"ssh {}\"", "a".repeat(60)), "longer than"),
+    ] {
+        let e = error_of(&with(bad));
+        assert!(e.contains("site.ssh") && e.contains(says), "{bad}: {e}");
+    }
+}

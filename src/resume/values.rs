@@ -82,7 +82,41 @@ validated_string!(
     check_hex_color
 );
 
+validated_string!(
+    /// The command a visitor types to reach this server (`ssh resume.example.com`): one short
+    /// line of printable ASCII that starts with `ssh `.
+    SshCommand,
+    check_ssh_command
+);
+
 const MAX_TEXT_CHARS: usize = 4000;
+
+/// Longest [`SshCommand`]: it is shown in the footer beside the keys.
+pub const MAX_SSH_COMMAND_CHARS: usize = 60;
+
+fn check_ssh_command(s: &str) -> Result<(), String> {
+    let Some(rest) = s.strip_prefix("ssh ") else {
+        return Err(format!(
+            "'{}' must start with 'ssh ' (for example \"ssh resume.example.com\")",
+            s.escape_default()
+        ));
+    };
+    if rest.trim().is_empty() {
+        return Err("must name the host after 'ssh '".into());
+    }
+    if s.len() > MAX_SSH_COMMAND_CHARS {
+        return Err(format!(
+            "is longer than {MAX_SSH_COMMAND_CHARS} characters (one short line)"
+        ));
+    }
+    if let Some(c) = s.chars().find(|c| !(c.is_ascii_graphic() || *c == ' ')) {
+        return Err(format!(
+            "contains U+{:04X}; use printable ASCII on one line",
+            c as u32
+        ));
+    }
+    Ok(())
+}
 
 fn check_text(s: &str) -> Result<(), String> {
     if s.trim().is_empty() {

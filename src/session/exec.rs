@@ -14,7 +14,7 @@ use crate::commands::{self, Command};
 use crate::content::SectionId;
 use crate::export::{json, markdown, plain, vcard};
 use crate::locks::lock;
-use crate::resume::Resume;
+use crate::resume::{Resume, Site};
 
 /// What a command sends back.
 pub struct Output {
@@ -54,10 +54,18 @@ pub fn run(cmd: &Command, resume: &Resume) -> Output {
             stderr: format!("{}: served by the session, not here\n", cmd.kind()),
             exit: 1,
         },
-        Command::Help => ok(commands::help_text()),
+        Command::Help => ok(commands::help_text(&resume.site)),
+        Command::BadArgument(msg) => Output {
+            stdout: String::new(),
+            stderr: format!("{msg}\n"),
+            exit: 2,
+        },
         Command::Unknown(what) => Output {
             stdout: String::new(),
-            stderr: format!("unknown command '{what}'\n\n{}", commands::help_text()),
+            stderr: format!(
+                "unknown command '{what}'\n\n{}",
+                commands::help_text(&resume.site)
+            ),
             exit: 2,
         },
     }
@@ -72,9 +80,14 @@ pub fn for_terminal(text: String, cmd: &Command, pty: bool) -> String {
     }
 }
 
-/// What a visitor who asked for the PDF on a terminal is told (the PDF would garble it).
-pub const PTY_HINT: &str =
-    "pdf: not sent to a terminal; save it with: ssh HOST pdf > resume.pdf (without -t)\r\n";
+/// What a visitor who asked for the PDF on a terminal is told (the PDF would garble it), with the
+/// server's public command.
+pub fn pty_hint(site: &Site) -> String {
+    format!(
+        "pdf: not sent to a terminal; save it with: {} pdf > resume.pdf (without -t)\r\n",
+        site.ssh()
+    )
+}
 
 /// A command's reply, ready for the channel. Cloning it copies no output: every channel that
 /// asks for the same thing holds the same buffers.
@@ -105,9 +118,9 @@ impl Reply {
     }
 
     /// The reply to `pdf`: the cached document, or on a PTY the hint (the PDF is not touched).
-    pub fn pdf(pty: bool, pdf: impl FnOnce() -> Result<Bytes, String>) -> Reply {
+    pub fn pdf(pty: bool, site: &Site, pdf: impl FnOnce() -> Result<Bytes, String>) -> Reply {
         if pty {
-            return Reply::stderr(Bytes::from_static(PTY_HINT.as_bytes()), 2);
+            return Reply::stderr(pty_hint(site), 2);
         }
         match pdf() {
             Ok(bytes) => Reply::stdout(bytes),
@@ -154,6 +167,7 @@ fn slot(cmd: &Command) -> Option<usize> {
         Command::Section(s) => 7 + SectionId::ALL.iter().position(|x| x == s)?,
         Command::Plain { .. }
         | Command::Pdf(_)
+        | Command::BadArgument(_)
         | Command::Unknown(_)
         | Command::ScpSend(_)
         | Command::ScpReceive
@@ -313,9 +327,14 @@ mod tests {
 
     #[test]
     fn pdf_on_a_pty_is_the_hint_without_the_document() {
-        let reply = Reply::pdf(true, || panic!("the PDF is not needed on a PTY"));
-        assert_eq!((reply.exit, &reply.stderr[0][..]), (2, PTY_HINT.as_bytes()));
-        let missing = Reply::pdf(false, || Err("no font".into()));
+        let site = Site::default();
+        let reply = Reply::pdf(true, &site, || panic!("the PDF is not needed on a PTY"));
+        assert_eq!(
+            (reply.exit, &reply.stderr[0][..]),
+            (2, pty_hint(&site).as_bytes())
+        );
+        assert!(pty_hint(&site).contains("ssh <this host> pdf > resume.pdf"));
+        let missing = Reply::pdf(false, &site, || Err("no font".into()));
         assert_eq!(missing.exit, 1);
         assert_eq!(&missing.stderr[0][..], b"pdf: not available: no font\n");
     }

@@ -59,9 +59,9 @@ impl Size {
 /// The title stack pushed (XTWINOPS 22: popped by [`LEAVE`]), alternate screen, hidden cursor,
 /// mouse (click + wheel, SGR coordinates), bracketed paste.
 pub const ENTER: &[u8] = b"\x1b[22;0t\x1b[?1049h\x1b[?25l\x1b[?1000h\x1b[?1006h\x1b[?2004h";
-/// Undoes [`ENTER`] in reverse order; leaves the primary screen as it was, and the visitor's
-/// own window title restored.
-pub const LEAVE: &[u8] = b"\x1b[?2004l\x1b[?1006l\x1b[?1000l\x1b[?25h\x1b[?1049l\x1b[23;0t";
+/// Undoes [`ENTER`] in reverse order; leaves the primary screen as it was, the terminal's own
+/// colours (a picked palette painted its own), and the visitor's own window title restored.
+pub const LEAVE: &[u8] = b"\x1b[0m\x1b[?2004l\x1b[?1006l\x1b[?1000l\x1b[?25h\x1b[?1049l\x1b[23;0t";
 /// Mouse capture back on (the same modes as [`ENTER`]).
 pub const MOUSE_ON: &[u8] = b"\x1b[?1000h\x1b[?1006h";
 /// Mouse capture off, so the visitor's terminal selects text itself.

@@ -21,7 +21,12 @@ pub struct App {
     /// Scroll offset per tab, so coming back to a tab finds it where it was left.
     pub scroll: [u16; SectionId::ALL.len()],
     pub help: bool,
+    /// The help overlay's first line shown (when it is taller than the screen).
+    pub help_scroll: u16,
     pub light: bool,
+    /// Whether the visitor picked the palette (`t`): a picked palette paints its own
+    /// background, one that follows the terminal's leaves it to the terminal.
+    pub theme_picked: bool,
     pub size: Size,
     pub quit: bool,
     /// Whether the mouse is captured (clicks and wheel reach the app); off, the visitor's
@@ -68,7 +73,9 @@ impl App {
             tab,
             scroll: [0; SectionId::ALL.len()],
             help: false,
+            help_scroll: 0,
             light: false,
+            theme_picked: false,
             size,
             quit: false,
             mouse: true,
@@ -85,6 +92,12 @@ impl App {
             Event::Paste(text) if self.search.editing() => self.search.paste(text),
             Event::Mouse(m) => match m.kind {
                 _ if !self.mouse => {}
+                MouseEventKind::Scroll(ScrollDirection::Down) if self.help => {
+                    self.help_scroll_by(WHEEL_LINES, ctx)
+                }
+                MouseEventKind::Scroll(ScrollDirection::Up) if self.help => {
+                    self.help_scroll_by(-WHEEL_LINES, ctx)
+                }
                 MouseEventKind::Scroll(ScrollDirection::Down) => self.scroll_by(WHEEL_LINES, ctx),
                 MouseEventKind::Scroll(ScrollDirection::Up) => self.scroll_by(-WHEEL_LINES, ctx),
                 MouseEventKind::Down(MouseButton::Left) => {
@@ -121,6 +134,9 @@ impl App {
             self.scroll_by(0, ctx);
         }
         self.tab = current;
+        if self.help {
+            self.help_scroll_by(0, ctx);
+        }
     }
 
     fn key(&mut self, k: KeyEvent, ctx: &Ctx) {
@@ -142,12 +158,7 @@ impl App {
             return;
         }
         if self.help {
-            if matches!(
-                k.code,
-                KeyCode::Esc | KeyCode::Char('?' | ' ') | KeyCode::Enter
-            ) {
-                self.help = false;
-            }
+            self.help_key(k, ctx);
             return;
         }
         let page = || i32::from(ctx.geometry.get().body_height).max(2) - 1;
@@ -157,8 +168,14 @@ impl App {
             KeyCode::Char('/') => self.search.open(),
             KeyCode::Char('n') if self.search.showing() => self.search_go(Dir::Next, ctx),
             KeyCode::Char('N') if self.search.showing() => self.search_go(Dir::Prev, ctx),
-            KeyCode::Char('?') => self.help = true,
-            KeyCode::Char('t') => self.light = !self.light,
+            KeyCode::Char('?') => {
+                self.help = true;
+                self.help_scroll = 0;
+            }
+            KeyCode::Char('t') => {
+                self.light = !self.light;
+                self.theme_picked = true;
+            }
             KeyCode::Char('c' | 'y') => self.effect = Some(Effect::CopyEmail),
             KeyCode::Char('m') => {
                 self.mouse = !self.mouse;
@@ -187,6 +204,30 @@ impl App {
             KeyCode::End | KeyCode::Char('G') => self.scroll_by(i32::MAX / 2, ctx),
             _ => {}
         }
+    }
+
+    /// A key while the help overlay is open: it scrolls like the body; Esc, `?` and Enter close.
+    fn help_key(&mut self, k: KeyEvent, ctx: &Ctx) {
+        let page = || {
+            let (shown, _) = layout::help::scroll_bounds(self.size, &ctx.resume.site, ctx.unicode);
+            i32::from(shown).max(2) - 1
+        };
+        match k.code {
+            KeyCode::Esc | KeyCode::Char('?') | KeyCode::Enter => self.help = false,
+            KeyCode::Down | KeyCode::Char('j') => self.help_scroll_by(1, ctx),
+            KeyCode::Up | KeyCode::Char('k') => self.help_scroll_by(-1, ctx),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.help_scroll_by(page(), ctx),
+            KeyCode::PageUp => self.help_scroll_by(-page(), ctx),
+            KeyCode::Home | KeyCode::Char('g') => self.help_scroll_by(i32::MIN / 2, ctx),
+            KeyCode::End | KeyCode::Char('G') => self.help_scroll_by(i32::MAX / 2, ctx),
+            _ => {}
+        }
+    }
+
+    fn help_scroll_by(&mut self, delta: i32, ctx: &Ctx) {
+        let (_, max) = layout::help::scroll_bounds(self.size, &ctx.resume.site, ctx.unicode);
+        let next = (i64::from(self.help_scroll) + i64::from(delta)).clamp(0, i64::from(max));
+        self.help_scroll = u16::try_from(next).unwrap_or(0);
     }
 
     fn search_go(&mut self, dir: Dir, ctx: &Ctx) {

@@ -87,7 +87,7 @@ impl Tui {
     }
 
     fn draw(&self, app: &App, resume: &Arc<Resume>, buf: &mut Buffer) {
-        let theme = Theme::new(self.caps, app.light, &resume.theme);
+        let theme = Theme::picked(self.caps, app.light, app.theme_picked, &resume.theme);
         let ctx = ViewCtx {
             resume,
             theme: &theme,

@@ -110,6 +110,7 @@ impl Tui {
         // The answer to the background query picks light or dark once; `t` still toggles.
         if let Some(bg) = self.parser.take_background()
             && !std::mem::replace(&mut self.background_known, true)
+            && !self.app.theme_picked
         {
             self.app.light = bg.is_light();
         }

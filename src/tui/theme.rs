@@ -10,6 +10,8 @@ pub enum ColorDepth {
     TrueColor,
     Ansi256,
     Ansi16,
+    /// The eight basic colours only (SGR 30-37: `linux`, `xterm-color`, `ansi`, `*-8color`).
+    Ansi8,
     /// No colour. `attributes` says whether bold/reverse/underline may be used (not on `dumb`).
     None {
         attributes: bool,
@@ -74,6 +76,13 @@ impl ClientEnv {
             ColorDepth::TrueColor
         } else if term.contains("256") {
             ColorDepth::Ansi256
+        } else if term.ends_with("-8color")
+            || matches!(
+                term.as_str(),
+                "linux" | "xterm-color" | "ansi" | "rxvt" | "cygwin" | "cons25" | "sun-color"
+            )
+        {
+            ColorDepth::Ansi8
         } else {
             ColorDepth::Ansi16
         };
@@ -127,9 +136,24 @@ pub struct Theme {
     pub scrollbar: Style,
     pub key: Style,
     pub footer: Style,
+    /// The text and background colours a palette the visitor picked paints every cell with
+    /// (`None`: the terminal's own, for the palette that follows the terminal).
+    pub paint: Option<(Color, Color)>,
+    /// Whether faint text (SGR 2) may be used: colour terminals only (a VT100 has none).
+    pub dim: bool,
 }
 
 impl Theme {
+    /// The theme for a terminal, light or dark background, with the owner's accents, painting
+    /// its own background if the visitor picked it.
+    pub fn picked(caps: Capabilities, light: bool, picked: bool, cfg: &ThemeConfig) -> Theme {
+        let mut t = Theme::new(caps, light, cfg);
+        if picked {
+            t.paint = canvas(caps.depth, light);
+        }
+        t
+    }
+
     /// The theme for a terminal, light or dark background, with the owner's accents.
     pub fn new(caps: Capabilities, light: bool, cfg: &ThemeConfig) -> Theme {
         let rgb = |c: &Option<crate::resume::HexColor>, dark: (u8, u8, u8), lite: (u8, u8, u8)| {
@@ -162,11 +186,24 @@ impl Theme {
                 Color::Indexed(rgb_to_256(a2)),
                 Color::Indexed(if light { 240 } else { 246 }),
             ),
+            // Judged in xterm's default palette beside the 256-colour one (issue 26). Dark: plain
+            // cyan and the soft bright blue, calmer than bright cyan and yellow. Light: blue
+            // alone with the terminal's own black (bold, not brightened) and grey, where
+            // magenta and red shouted and yellow, green and cyan do not read on white.
             ColorDepth::Ansi16 => {
                 if light {
-                    (Color::Blue, Color::Magenta, Color::DarkGray)
+                    (Color::Blue, Color::Reset, Color::DarkGray)
                 } else {
-                    (Color::LightCyan, Color::Yellow, Color::Gray)
+                    (Color::Cyan, Color::LightBlue, Color::DarkGray)
+                }
+            }
+            // No bright colours: plain blue is too dark on black, so yellow (brown on the Linux
+            // console) beside cyan; the muted tone is the one grey there is (none on light).
+            ColorDepth::Ansi8 => {
+                if light {
+                    (Color::Blue, Color::Reset, Color::Reset)
+                } else {
+                    (Color::Cyan, Color::Yellow, Color::Gray)
                 }
             }
             ColorDepth::None { attributes } => return Theme::monochrome(attributes),
@@ -192,6 +229,9 @@ impl Theme {
                         .bg(accent)
                         .add_modifier(bold)
                 }
+                ColorDepth::Ansi8 => plain
+                    .fg(if light { Color::Gray } else { Color::Black })
+                    .bg(accent),
                 _ => plain
                     .fg(if light { Color::White } else { Color::Black })
                     .bg(accent),
@@ -217,6 +257,8 @@ impl Theme {
             scrollbar: plain.fg(accent),
             key: plain.fg(accent2).add_modifier(bold),
             footer: plain.fg(muted),
+            paint: None,
+            dim: true,
         }
     }
 
@@ -240,7 +282,8 @@ impl Theme {
             tab_selected: r,
             tab_brackets: !attributes,
             heading: b,
-            subheading: u,
+            // Not underlined: only links are (a company name is not one).
+            subheading: b,
             meta: p,
             text: p,
             bullet: p,
@@ -256,8 +299,29 @@ impl Theme {
             scrollbar: p,
             key: b,
             footer: p,
+            paint: None,
+            dim: false,
         }
     }
+}
+
+/// The (text, background) colours a picked palette paints with; none without colours.
+fn canvas(depth: ColorDepth, light: bool) -> Option<(Color, Color)> {
+    Some(match (depth, light) {
+        (ColorDepth::TrueColor, false) => {
+            (Color::Rgb(0xd4, 0xd4, 0xd4), Color::Rgb(0x1c, 0x1e, 0x24))
+        }
+        (ColorDepth::TrueColor, true) => {
+            (Color::Rgb(0x1f, 0x23, 0x28), Color::Rgb(0xfb, 0xfb, 0xf9))
+        }
+        (ColorDepth::Ansi256, false) => (Color::Indexed(252), Color::Indexed(234)),
+        (ColorDepth::Ansi256, true) => (Color::Indexed(235), Color::Indexed(231)),
+        (ColorDepth::Ansi16, false) => (Color::Gray, Color::Black),
+        (ColorDepth::Ansi16, true) => (Color::Black, Color::White),
+        (ColorDepth::Ansi8, false) => (Color::Gray, Color::Black),
+        (ColorDepth::Ansi8, true) => (Color::Black, Color::Gray),
+        (ColorDepth::None { .. }, _) => return None,
+    })
 }
 
 /// Nearest colour of the xterm 6×6×6 cube.

@@ -40,9 +40,8 @@ type Parts = axum::http::request::Parts;
 /// What the web side is told at start.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The command shown on the page; `None`: `ssh HOST` from the request's Host, with `-p` when
-    /// the SSH port is not 22.
-    pub ssh_command: Option<String>,
+    /// The SSH port, for the command the page shows when the resume sets none (`[site] ssh` or
+    /// `--public-command`): `ssh HOST` from the request's Host, with `-p` when it is not 22.
     pub ssh_port: u16,
     /// Peers whose X-Forwarded-For and X-Forwarded-Proto are believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -180,8 +179,8 @@ impl Web {
         let https =
             client::forwarded_https(&req.headers, &req.extensions, &self.config.trusted_proxies);
         let origin = format!("{}://{host}", if https { "https" } else { "http" });
-        let ssh = match &self.config.ssh_command {
-            Some(c) => c.clone(),
+        let ssh = match &version.resume.site.ssh {
+            Some(c) => c.as_str().to_owned(),
             None => {
                 let name = client::hostname(&host);
                 match self.config.ssh_port {

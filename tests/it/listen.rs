@@ -13,10 +13,10 @@ use tokio::net::TcpStream;
 
 /// The real binary, serving on `listen` (each given as its own `--listen`) with `extra` flags;
 /// returns it with the addresses it printed. Killed when dropped.
-struct Served {
+pub(crate) struct Served {
     child: std::process::Child,
     log: std::sync::mpsc::Receiver<String>,
-    addrs: Vec<SocketAddr>,
+    pub(crate) addrs: Vec<SocketAddr>,
     _dir: tempfile::TempDir,
 }
 
@@ -32,7 +32,7 @@ impl Drop for Served {
     }
 }
 
-fn serve(listen: &[&str], extra: &[&str]) -> Served {
+pub(crate) fn serve(listen: &[&str], extra: &[&str]) -> Served {
     use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_resume-ssh"));

@@ -11,6 +11,7 @@ mod admission;
 mod cache_metrics;
 mod cli;
 mod contained_panic;
+mod design;
 mod e2e_commands;
 mod e2e_sftp;
 mod e2e_tui;

@@ -258,7 +258,7 @@ async fn pdf_on_a_pty_is_refused_with_a_hint() {
     assert_eq!(out.exit, Some(2));
     assert!(out.stdout.is_empty(), "binary sent to a terminal");
     let err = out.stderr_text();
-    assert!(err.contains("ssh HOST pdf > "), "{err}");
+    assert!(err.contains("ssh <this host> pdf > "), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
 

@@ -49,7 +49,7 @@ def start(binary, resume):
     proc = subprocess.Popen(
         [binary, "serve", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0",
          "--resume", resume, "--host-key", os.path.join(tmp, "key"), "--no-watch",
-         "--ssh-command", "ssh resume.example.com"],
+         "--public-command", "ssh resume.example.com"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     found = {}

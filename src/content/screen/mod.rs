@@ -201,6 +201,13 @@ pub fn compose(resume: &Resume, id: SectionId, frame: &Frame) -> Vec<Row> {
         measure: frame.measure.clamp(10, frame.width.max(10)),
         ..*frame
     };
+    // ASCII terminals get ASCII dashes in the text too (composed once per size: cached).
+    let ascii = if f.unicode {
+        None
+    } else {
+        super::ascii::dashes(resume)
+    };
+    let resume = ascii.as_ref().unwrap_or(resume);
     let mut blocks: Vec<Vec<Row>> = match id {
         SectionId::About => sections::about(resume, &f),
         SectionId::Experience => sections::experience(resume, &f),
@@ -310,6 +317,11 @@ mod tests {
     fn every_row_fits_and_every_word_of_the_section_shows_whole() {
         let r = resume();
         for unicode in [true, false] {
+            // ASCII frames show the text with ASCII dashes.
+            let ascii = (!unicode)
+                .then(|| crate::content::ascii::dashes(&r))
+                .flatten();
+            let source = ascii.as_ref().unwrap_or(&r);
             for rail in [false, true] {
                 // From the narrowest body (40 columns, no side borders) up.
                 for width in (37..=200).step_by(7).chain([37, 44, 76, 96, 155, 200]) {
@@ -324,7 +336,7 @@ mod tests {
                         }
                         assert!(!rows.first().is_some_and(Row::is_blank), "{id:?}");
                         assert!(!rows.last().is_some_and(Row::is_blank), "{id:?}");
-                        for w in source_words(&r, id, rail) {
+                        for w in source_words(source, id, rail) {
                             assert!(shown.contains(&w), "{width} {rail} {id:?}: {w:?} missing");
                         }
                     }

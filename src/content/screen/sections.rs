@@ -261,6 +261,12 @@ pub fn contact(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
 /// The side rail of a wide screen, `width` columns: name and title, tagline, e-mail, then the
 /// focus lists. One block per part, so a short screen can leave out whole parts from the end.
 pub fn rail(r: &Resume, width: usize, unicode: bool) -> Vec<Vec<Row>> {
+    let ascii = if unicode {
+        None
+    } else {
+        crate::content::ascii::dashes(r)
+    };
+    let r = ascii.as_ref().unwrap_or(r);
     let f = Frame {
         width,
         measure: width,

@@ -8,6 +8,7 @@
 //! "‹ 2/6 Experience ›", no side borders under 50), standard (one column), wide (from 120: a
 //! rail with the name, contact and focus lists beside the section).
 
+pub mod help;
 mod tabs;
 
 use ratatui::layout::Rect;

@@ -25,12 +25,6 @@ pub fn render(area: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
         ("t", "theme"),
     ];
     let quit = ("q", "quit");
-    let right = "text version: ssh … plain";
-    let right = if ctx.unicode {
-        right.to_owned()
-    } else {
-        right.replace('…', "...")
-    };
     let cost = |(k, what): (&str, &str)| k.width() + what.width() + 3;
     let avail = usize::from(area.width);
     let mut shown = hints.len();
@@ -49,8 +43,14 @@ pub fn render(area: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
     // put_line, not `Line::render`: the same cells without grapheme segmentation (this row is
     // drawn on every uncached frame).
     super::widgets::put_line(buf, area.x, area.y, &TLine::from(spans), area.width);
-    let rw = right.width() as u16 + 1;
-    if usize::from(rw) + used < avail {
-        buf.set_string(area.right() - rw, area.y, right, t.footer);
+    // The command for the text version, with a shorter lead-in where the long one does not fit.
+    let ssh = ctx.resume.site.ssh();
+    for lead in ["text version:", "text:"] {
+        let right = format!("{lead} {ssh} plain");
+        let rw = right.width() as u16 + 1;
+        if usize::from(rw) + used < avail {
+            buf.set_string(area.right() - rw, area.y, &right, t.footer);
+            break;
+        }
     }
 }

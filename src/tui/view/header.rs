@@ -23,11 +23,20 @@ pub fn render(area: Rect, size: Size, ctx: &ViewCtx, buf: &mut Buffer) {
     } else {
         (" - ", "...")
     };
+    // ASCII terminals: ASCII dashes (the tagline is wrapped already: one column each).
+    let (name, label) = if ctx.unicode {
+        (b.name.to_string(), b.label.to_string())
+    } else {
+        (
+            content::ascii::text(&b.name),
+            content::ascii::text(&b.label),
+        )
+    };
     let width = area.width.saturating_sub(2);
     if layout::class(size) == layout::Class::Narrow && area.height >= 2 {
         let room = usize::from(width);
-        let name = content::ellipsize(&b.name, room, ellipsis);
-        let label = content::ellipsize(&b.label, room, ellipsis);
+        let name = content::ellipsize(&name, room, ellipsis);
+        let label = content::ellipsize(&label, room, ellipsis);
         put_line(buf, area.x + 1, area.y, &TLine::styled(name, t.name), width);
         put_line(
             buf,
@@ -40,7 +49,7 @@ pub fn render(area: Rect, size: Size, ctx: &ViewCtx, buf: &mut Buffer) {
     }
     // Name and title on one line; what does not fit ends with an ellipsis, the title first.
     let room = usize::from(width);
-    let (name, label) = (b.name.as_str(), b.label.as_str());
+    let (name, label) = (name.as_str(), label.as_str());
     let label_room = room.saturating_sub(name.width() + sep.width());
     let first = if name.width() + sep.width() + label.width() <= room {
         vec![
@@ -62,6 +71,11 @@ pub fn render(area: Rect, size: Size, ctx: &ViewCtx, buf: &mut Buffer) {
     };
     let mut lines = vec![TLine::from(first)];
     for l in layout::tagline_lines(size, ctx.resume, ellipsis) {
+        let l = if ctx.unicode {
+            l
+        } else {
+            content::ascii::same_width(&l)
+        };
         lines.push(TLine::styled(l, t.tagline));
     }
     for (i, line) in lines.iter().enumerate().take(usize::from(area.height)) {

@@ -1,92 +1,80 @@
-//! The help overlay: every key, and the commands that give the resume without the TUI.
+//! The help overlay: every key, and the commands that give the resume without the TUI, in a
+//! closed box that scrolls when the screen is shorter than the list (where things go:
+//! [`crate::tui::layout::help`]).
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line as TLine, Span};
-use ratatui::widgets::{Block, Borders, Clear, Padding, Paragraph, Widget, Wrap};
 
 use super::ViewCtx;
-use super::widgets::{border_set, pad};
+use super::widgets::{border_set, draw_box, put_line};
+use crate::terminal::Size;
+use crate::tui::layout::help::{self, Part};
 
-pub fn render(screen: Rect, ctx: &ViewCtx, buf: &mut Buffer) {
+pub fn render(size: Size, scroll: u16, ctx: &ViewCtx, buf: &mut Buffer) {
     let t = ctx.theme;
-    let u = ctx.unicode;
-    let rows: Vec<(&str, &str)> = vec![
-        (
-            if u {
-                "← → h l Tab"
-            } else {
-                "Left Right h l Tab"
-            },
-            "switch section",
-        ),
-        ("1-6", "jump to a section"),
-        (if u { "↑ ↓ j k" } else { "Up Down j k" }, "scroll a line"),
-        ("PgUp PgDn Space", "scroll a page"),
-        ("g G Home End", "top / bottom"),
-        ("mouse", "the wheel scrolls, a click opens a tab"),
-        ("c y", "copy the e-mail (where the terminal allows)"),
-        ("m", "mouse off / on: select text yourself"),
-        ("/  n N", "search all sections; next / previous match"),
-        ("t", "light / dark colours"),
-        ("q Esc Ctrl-C", "quit"),
-    ];
-    let mut lines = vec![TLine::styled("Keys", t.heading)];
-    for (k, what) in rows {
-        lines.push(TLine::from(vec![
-            Span::styled(format!("  {}", pad(k, 17)), t.key),
-            Span::styled(what, t.text),
-        ]));
+    let lines = help::lines(size, &ctx.resume.site, ctx.unicode);
+    let area = help::help_box(size, lines.len());
+    if area.width < 8 || area.height < 3 {
+        return;
     }
-    lines.push(TLine::raw(""));
-    lines.push(TLine::styled("Without the full-screen view", t.heading));
-    for (cmd, what) in [
-        (
-            "plain",
-            "the whole resume as text, for screen readers and pipes",
-        ),
-        ("json", "JSON Resume"),
-        ("vcard", "a contact card"),
-        ("md", "Markdown"),
-        ("pdf", "a PDF to save: ssh … pdf > resume.pdf"),
-        ("qr", "the contact as a QR code to scan"),
-        ("help", "every command"),
-    ] {
-        lines.push(TLine::from(vec![
-            Span::styled(format!("  ssh … {}", pad(cmd, 7)), t.key),
-            Span::styled(what, t.text),
-        ]));
-    }
-    if !u {
-        for l in &mut lines {
-            for s in &mut l.spans {
-                if s.content.contains('…') {
-                    s.content = s.content.replace('…', "...").into();
-                }
-            }
+    // What is left of the body around the box steps back.
+    if t.dim {
+        for cell in buf.content.iter_mut() {
+            cell.modifier.insert(Modifier::DIM);
         }
     }
-    // A column of padding inside the border; narrow screens give the overlay their whole width.
-    let margin = if screen.width < 60 { 0 } else { 4 };
-    let w = screen.width.saturating_sub(margin).min(74);
-    let h = screen.height.saturating_sub(2).min(lines.len() as u16 + 2);
-    let area = Rect::new(
-        screen.x + (screen.width - w) / 2,
-        screen.y + (screen.height - h) / 2,
-        w,
-        h,
-    );
-    Clear.render(area, buf);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(border_set(u))
-        .border_style(t.heading)
-        .padding(Padding::horizontal(1))
-        .title(TLine::styled(" Help (? closes) ", t.heading));
-    Paragraph::new(lines)
-        .block(block)
-        .wrap(Wrap { trim: false })
-        .style(Style::new())
-        .render(area, buf);
+    let blank = Style::new();
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            buf[(x, y)].reset();
+            buf[(x, y)].set_style(blank);
+        }
+    }
+    let inner = help::inner(area);
+    let first = usize::from(scroll).min(lines.len());
+    let shown = usize::from(inner.height).min(lines.len() - first);
+    let title = TLine::from(Span::styled(" Help (? or Esc closes) ", t.heading));
+    let note = if shown < lines.len() {
+        let (up, down) = if ctx.unicode {
+            ("↑", "↓")
+        } else {
+            ("^", "v")
+        };
+        let more = match (first > 0, first + shown < lines.len()) {
+            (true, true) => format!("{up}{down}"),
+            (true, false) => up.to_owned(),
+            (false, _) => down.to_owned(),
+        };
+        format!(
+            " {more} {}-{} of {}, j/k scroll ",
+            first + 1,
+            first + shown,
+            lines.len()
+        )
+    } else {
+        String::new()
+    };
+    let note = TLine::from(Span::styled(note, t.key));
+    draw_box(buf, area, border_set(ctx.unicode), t.heading, &title, &note);
+    for (i, line) in lines[first..first + shown].iter().enumerate() {
+        let spans: Vec<Span> = line
+            .iter()
+            .map(|(s, part)| {
+                let style = match part {
+                    Part::Heading => t.heading,
+                    Part::Key => t.key,
+                    Part::Text => t.text,
+                };
+                Span::styled(s.as_str(), style)
+            })
+            .collect();
+        put_line(
+            buf,
+            inner.x,
+            inner.y + i as u16,
+            &TLine::from(spans),
+            inner.width,
+        );
+    }
 }

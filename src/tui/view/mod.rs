@@ -41,6 +41,7 @@ pub fn render(app: &App, ctx: &ViewCtx, buf: &mut Buffer) {
     let t = ctx.theme;
     if layout::too_small(size) {
         render_too_small(size, t, buf);
+        paint(t, buf);
         return;
     }
     let a = layout::areas(size, ctx.resume);
@@ -65,7 +66,24 @@ pub fn render(app: &App, ctx: &ViewCtx, buf: &mut Buffer) {
         buf,
     );
     if app.help {
-        help::render(size.rect(), ctx, buf);
+        help::render(size, app.help_scroll, ctx, buf);
+    }
+    paint(t, buf);
+}
+
+/// A palette the visitor picked paints every cell the view left to the terminal's own colours,
+/// so a light palette on a dark terminal (or the reverse) stays readable.
+fn paint(t: &Theme, buf: &mut Buffer) {
+    let Some((fg, bg)) = t.paint else {
+        return;
+    };
+    for cell in buf.content.iter_mut() {
+        if cell.fg == ratatui::style::Color::Reset {
+            cell.fg = fg;
+        }
+        if cell.bg == ratatui::style::Color::Reset {
+            cell.bg = bg;
+        }
     }
 }
 
@@ -221,6 +239,34 @@ mod tests {
                 "{s}"
             );
         }
+    }
+
+    #[test]
+    fn ascii_mode_spells_dashes_in_ascii_everywhere() {
+        let text = include_str!("../../../resume.toml")
+            .replacen(
+                "Backend Platform Engineer",
+                "Backend – Platform Engineer",
+                1,
+            )
+            .replacen(
+                "Lead Software Development Engineer. ",
+                "Lead — Engineer. ",
+                1,
+            );
+        let r = Arc::new(Resume::parse(&text, Path::new("resume.toml")).unwrap());
+        for (cols, tab) in [
+            (80, SectionId::About),
+            (45, SectionId::About),
+            (130, SectionId::Experience),
+        ] {
+            let app = App::new(tab, Size::new(cols, 30));
+            let s = draw(&app, &r, false);
+            assert!(s.is_ascii(), "{cols}: {s}");
+            assert!(s.contains("Backend - Platform"), "{cols}: {s}");
+        }
+        let s = draw(&App::new(SectionId::About, Size::new(80, 30)), &r, false);
+        assert!(s.contains("Lead - Engineer"), "the wrapped tagline: {s}");
     }
 
     #[test]

@@ -5,7 +5,6 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::symbols;
 use ratatui::text::Line as TLine;
-use unicode_width::UnicodeWidthStr;
 
 pub fn border_set(unicode: bool) -> symbols::border::Set<'static> {
     if unicode {
@@ -165,12 +164,4 @@ pub fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &TLine, width: u16) {
             cx = nx;
         }
     }
-}
-
-/// `text` followed by spaces up to `width` display columns (`format!`'s padding counts
-/// characters, which is not the same for wide ones).
-pub fn pad(text: &str, width: usize) -> String {
-    let mut out = text.to_owned();
-    out.extend(std::iter::repeat_n(' ', width.saturating_sub(text.width())));
-    out
 }

@@ -48,7 +48,6 @@ impl WebServer {
     async fn build(resume: Resume, limits: Limits, proxies: Vec<ipnet::IpNet>) -> WebServer {
         let shared = Arc::new(Shared::new(resume, test_limits()));
         let config = Config {
-            ssh_command: None,
             ssh_port: 2222,
             trusted_proxies: proxies,
             limits,
