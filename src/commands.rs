@@ -201,11 +201,11 @@ pub fn help_text(site: &Site) -> String {
             id.title()
         ));
     }
-    s.push_str(
+    s.push_str(&format!(
         "  message          leave a message for the owner, read from standard input (up to 4,000\n\
          \x20                  characters; an optional first line From: how to reach you):\n\
-         \x20                  echo 'Hello!' | ssh HOST message\n",
-    );
+         \x20                  echo 'Hello!' | {ssh} message\n",
+    ));
     s.push_str("  help             this list\n");
     s
 }

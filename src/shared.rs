@@ -135,7 +135,8 @@ impl Shared {
 
     /// Swaps in a new resume with its documents; open sessions pick it up on their next frame.
     pub fn set_resume(&self, resume: Resume) {
-        self.now.store(Arc::new(Snapshot::new(self.prepare(resume))));
+        self.now
+            .store(Arc::new(Snapshot::new(self.prepare(resume))));
     }
 
     /// A connection finished authenticating (or ended without): counted once.

@@ -20,6 +20,11 @@ fn thanks(reference: &str) -> String {
     format!("Thank you \u{2014} your message was received. Reference: {reference}\n")
 }
 
+/// A refusal's text with the server's public command for the `ssh HOST` of its examples.
+fn with_command(why: &Refusal, ssh: &str) -> String {
+    format!("{why}\n").replace("ssh HOST", ssh)
+}
+
 impl Conn {
     /// Starts reading a message (refused on a PTY, where the visitor could not end it).
     pub(super) fn start_message(
@@ -107,11 +112,12 @@ impl Conn {
         chan.mode = Mode::Storing(Arc::clone(&done));
         let handle = session.handle();
         let addr = self.ctl.address.get().copied();
+        let ssh = self.shared.resume().site.ssh().to_owned();
         // Its own task: the handler never awaits the writer (nor a `Handle`, trap 4).
         tokio::spawn(async move {
             let (stdout, stderr, exit) = match service.submit(sub, addr).await {
                 Ok(stored) => (thanks(&stored.id), String::new(), 0),
-                Err(r) => (String::new(), format!("{r}\n"), 2),
+                Err(r) => (String::new(), with_command(&r, &ssh), 2),
             };
             if !stdout.is_empty() {
                 let _ = handle.data(id, Bytes::from(stdout)).await;
@@ -135,7 +141,7 @@ impl Conn {
         session: &mut Session,
     ) -> Result<(), SessionError> {
         let pty = find(&mut self.channels, id).is_some_and(|c| c.pty.is_some());
-        let mut text = format!("{why}\n");
+        let mut text = with_command(why, self.shared.resume().site.ssh());
         if pty {
             text = text.replace('\n', "\r\n");
         }

@@ -15,8 +15,8 @@ use crate::commands::Command;
 use crate::content::SectionId;
 use crate::terminal::Size;
 use crate::tui::theme::ClientEnv;
-use crate::visit::budget::Address;
 use crate::visit::Visit;
+use crate::visit::budget::Address;
 
 /// What one session channel is doing.
 pub(super) enum Mode {
