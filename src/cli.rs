@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
     /// Serve the resume (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Validate a resume.toml; exit 0 if it is good, 1 with the error if not.
     Check {
         #[arg(default_value = "resume.toml", env = "RESUME_SSH_RESUME")]

@@ -32,7 +32,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => serve(cli.serve),
-        Some(Cmd::Serve(args)) => serve(args),
+        Some(Cmd::Serve(args)) => serve(*args),
         Some(Cmd::Check { path }) => match Resume::load(&path) {
             Ok(r) => {
                 // Content the PDF cannot set (a character the shipped font lacks) is an error too.

@@ -15,11 +15,14 @@ use lru::LruCache;
 
 use crate::resume::Resume;
 
+/// The map: (the resume's address, the key) → (the pin on the resume, the value).
+type Map<K, V> = LruCache<(usize, K), (Weak<Resume>, V)>;
+
 /// One per-thread cache (used inside `thread_local!`): at most `cap` values of type `V`, each
 /// for one (resume, `K`).
 pub struct Derived<K, V> {
     cap: usize,
-    map: RefCell<Option<LruCache<(usize, K), (Weak<Resume>, V)>>>,
+    map: RefCell<Option<Map<K, V>>>,
 }
 
 impl<K: Hash + Eq, V: Clone> Derived<K, V> {
