@@ -26,9 +26,11 @@ fn bin() -> String {
     std::env::var("HOSTILE_LOGS_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_resume-ssh").into())
 }
 
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
+/// The address after `label` in the server's start-up lines (`resume-ssh listening on ADDR`,
+/// `resume-ssh metrics on ADDR`), once it has been printed.
+fn said_address(text: &str, label: &str) -> Option<SocketAddr> {
+    let rest = text.split(label).nth(1)?;
+    rest.split_whitespace().next()?.parse().ok()
 }
 
 /// How the test reads the server's log once it listens.
@@ -56,7 +58,6 @@ impl Server {
     /// Starts the binary; once it listens, its log is read as `reader` says.
     fn start(env: &[(&str, &str)], reader: Reader) -> Server {
         let dir = tempfile::tempdir().unwrap();
-        let metrics: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
         let mut cmd = Command::new(bin());
         for (k, _) in std::env::vars() {
             if k.starts_with("RESUME_SSH_") {
@@ -65,8 +66,7 @@ impl Server {
         }
         cmd.args(["serve", "--listen", "127.0.0.1:0", "--no-watch"])
             .args(["--max-per-ip", "64", "--rate-per-minute", "10000"])
-            .arg("--metrics")
-            .arg(metrics.to_string())
+            .args(["--metrics", "127.0.0.1:0"])
             .arg("--resume")
             .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/resume.toml"))
             .arg("--host-key")
@@ -109,23 +109,23 @@ impl Server {
                     g.extend_from_slice(&buf[..n]);
                     if !told {
                         let text = String::from_utf8_lossy(&g);
-                        if let Some(rest) = text.split("listening on ").nth(1) {
-                            let addr = rest.split_whitespace().next().unwrap_or("").to_owned();
-                            if let Ok(a) = addr.parse::<SocketAddr>() {
-                                told = true;
-                                if reader != Reader::Fast {
-                                    reading.store(false, Ordering::SeqCst);
-                                }
-                                let _ = tx.send(a);
+                        if let (Some(ssh), Some(metrics)) = (
+                            said_address(&text, "listening on "),
+                            said_address(&text, "metrics on "),
+                        ) {
+                            told = true;
+                            if reader != Reader::Fast {
+                                reading.store(false, Ordering::SeqCst);
                             }
+                            let _ = tx.send((ssh, metrics));
                         }
                     }
                 }
             });
         }
-        let addr = rx
+        let (addr, metrics) = rx
             .recv_timeout(Duration::from_secs(20))
-            .expect("the server did not say where it listens");
+            .expect("the server did not say where it listens (SSH and metrics)");
         Server {
             child,
             addr,
