@@ -39,7 +39,8 @@ async fn key_latencies(term: &common::Term, n: usize, limit: Duration) -> Vec<Du
 /// resume, and once the reader is back the server says how many lines it dropped.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stuck_log_reader_never_stalls_serving() {
-    let _gate = common::shared().await;
+    // Measures a bystander's latency: alone, not beside the rest of the suite's load.
+    let _gate = common::exclusive().await;
     log_reader_under_flood(Reader::Stuck).await;
 }
 
@@ -47,7 +48,7 @@ async fn a_stuck_log_reader_never_stalls_serving() {
 /// the server before the non-blocking writer passes this too; it guards the slow path.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_log_reader_never_stalls_serving() {
-    let _gate = common::shared().await;
+    let _gate = common::exclusive().await;
     log_reader_under_flood(Reader::Slow).await;
 }
 
