@@ -13,8 +13,10 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::{Error, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 
+use super::http::get;
 use super::server::{WebServer, web_limits};
 use crate::common::fixtures::NAME;
+use crate::common::test_limits;
 
 type Stream = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -261,4 +263,83 @@ async fn one_address_cannot_hoard_sockets() {
             Err(e) => panic!("no room after a socket closed: {e}"),
         }
     }
+}
+
+#[tokio::test]
+async fn the_page_loads_xterm_from_hashed_assets_and_the_resume_links_to_it() {
+    let s = WebServer::start().await;
+    let page = get(s.addr, "/", &[]).await;
+    let html = String::from_utf8_lossy(&page.body);
+    assert!(
+        html.contains("<a href=\"/terminal\">Open the live terminal</a>"),
+        "{html}"
+    );
+    let res = get(s.addr, "/terminal", &[]).await;
+    assert_eq!(res.status, 200);
+    let csp = res.headers["content-security-policy"]
+        .to_str()
+        .expect("csp");
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    let html = String::from_utf8_lossy(&res.body).into_owned();
+    assert!(
+        !html.contains("<script>") && !html.contains("style="),
+        "{html}"
+    );
+    let assets: Vec<&str> = html
+        .split('"')
+        .filter(|p| p.starts_with("/assets/"))
+        .collect();
+    for stem in ["/assets/xterm.", "/assets/addon-fit.", "/assets/terminal."] {
+        assert!(
+            assets.iter().any(|a| a.starts_with(stem)),
+            "{stem} in {assets:?}"
+        );
+    }
+    for a in &assets {
+        let r = get(s.addr, a, &[]).await;
+        assert_eq!(r.status, 200, "{a}");
+        assert!(
+            r.headers["cache-control"]
+                .to_str()
+                .unwrap_or("")
+                .contains("immutable"),
+            "{a}"
+        );
+        assert!(!r.body.is_empty(), "{a}");
+    }
+}
+
+#[tokio::test]
+async fn an_idle_socket_is_closed_with_the_reason() {
+    let s = WebServer::with_session_limits(resume_ssh::config::Limits {
+        idle_timeout: Duration::from_secs(1),
+        ..test_limits()
+    })
+    .await;
+    let ws = open(&s, &own(&s), None, 80, 24).await.expect("upgrade");
+    let mut t = Screen::new(ws, 80, 24);
+    t.wait_text(NAME).await;
+    let started = Instant::now();
+    let mut reason = None;
+    while started.elapsed() < Duration::from_secs(5) {
+        match tokio::time::timeout(Duration::from_secs(5), t.ws.next()).await {
+            Ok(Some(Ok(Message::Binary(b)))) => t.parser.process(&b),
+            Ok(Some(Ok(Message::Close(c)))) => {
+                reason = Some(c.map(|c| c.reason.to_string()).unwrap_or_default());
+                break;
+            }
+            Ok(Some(Ok(_))) => {}
+            _ => break,
+        }
+    }
+    let reason = reason.expect("closed for idleness");
+    assert!(reason.contains("without input"), "{reason:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
 }
