@@ -78,6 +78,15 @@
   });
   const fit = new window.FitAddon.FitAddon();
   term.loadAddon(fit);
+  // OSC 52 (the resume's "copy e-mail"): the server may write to the browser's clipboard, never
+  // read it (a read is answered with nothing).
+  if (window.ClipboardAddon && navigator.clipboard) {
+    const provider = {
+      readText: () => '',
+      writeText: (_selection, text) => navigator.clipboard.writeText(text).catch(() => {}),
+    };
+    term.loadAddon(new window.ClipboardAddon.ClipboardAddon(undefined, provider));
+  }
   term.open(host);
   fit.fit();
 

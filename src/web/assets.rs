@@ -113,8 +113,19 @@ pub static FIT_JS: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+/// xterm.js's clipboard addon (`@xterm/addon-clipboard`): OSC 52 copies to the browser's
+/// clipboard.
+pub static CLIPBOARD_JS: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "addon-clipboard",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/web/vendor/addon-clipboard.js"),
+    )
+});
+
 /// Every asset.
-fn all() -> [&'static Asset; 8] {
+fn all() -> [&'static Asset; 9] {
     [
         &*CSS,
         &*JS,
@@ -124,6 +135,7 @@ fn all() -> [&'static Asset; 8] {
         &*XTERM_JS,
         &*XTERM_CSS,
         &*FIT_JS,
+        &*CLIPBOARD_JS,
     ]
 }
 

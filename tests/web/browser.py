@@ -7,7 +7,8 @@ does not scroll sideways, nothing is logged to the console (CSP violations inclu
 leaves the server, and the copy button copies the ssh command. Screenshots go to target/web-*.png.
 
 The live terminal (/terminal, xterm.js over a WebSocket) at both sizes: the name is on the screen
-within 5 s (in the DOM: screen-reader mode), the right arrow switches to the next section, a new
+within 5 s (in the DOM: screen-reader mode), c copies the e-mail into the browser's clipboard
+(OSC 52), the right arrow switches to the next section, a new
 viewport size changes the terminal's columns and rows and the server redraws at the new width, and
 nothing is logged to the console. Screenshots go to target/terminal-*.png.
 
@@ -145,6 +146,7 @@ def check_terminal(browser, base, name, width, height, shots):
         viewport={"width": width, "height": height}, color_scheme="dark",
         device_scale_factor=1, is_mobile=width < 600, has_touch=width < 600,
     )
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
     page = ctx.new_page()
     errors, outside = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -175,6 +177,15 @@ def check_terminal(browser, base, name, width, height, shots):
     path = os.path.join(ROOT, "target", f"terminal-{width}x{height}.png")
     page.screenshot(path=path)
     shots.append(path)
+    # c copies the e-mail: OSC 52 through the clipboard addon into the browser's clipboard.
+    page.keyboard.press("c")
+    copied, end = "", time.monotonic() + 3
+    while time.monotonic() < end and not re.fullmatch(r"[^@\s]+@[^@\s]+", copied):
+        page.wait_for_timeout(100)
+        copied = page.evaluate("navigator.clipboard.readText()")
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+", copied):
+        failures.append(f"c did not copy the e-mail to the clipboard (it holds {copied!r})")
+    page.wait_for_timeout(300)
     # A key: the next section.
     page.keyboard.press("ArrowRight")
     try:

@@ -105,6 +105,7 @@ pub async fn page(State(web): State<Arc<Web>>) -> Response<Body> {
          <link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\">\n\
          <link rel=\"stylesheet\" href=\"{xcss}\">\n<link rel=\"stylesheet\" href=\"{tcss}\">\n\
          <script src=\"{xjs}\" defer></script>\n<script src=\"{fjs}\" defer></script>\n\
+         <script src=\"{cjs}\" defer></script>\n\
          <script src=\"{tjs}\" defer></script>\n</head>\n<body>\n\
          <header class=\"term-top\"><h1>{name}</h1><a href=\"/\">The resume as a web page</a></header>\n\
          <main id=\"terminal\" aria-label=\"The resume in a terminal\"></main>\n\
@@ -118,6 +119,7 @@ pub async fn page(State(web): State<Arc<Web>>) -> Response<Body> {
         tcss = assets::TERM_CSS.path,
         xjs = assets::XTERM_JS.path,
         fjs = assets::FIT_JS.path,
+        cjs = assets::CLIPBOARD_JS.path,
         tjs = assets::TERM_JS.path,
     );
     let mut res = Response::new(Body::from(html));
