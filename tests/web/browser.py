@@ -8,7 +8,8 @@ leaves the server, and the copy button copies the ssh command. Screenshots go to
 
 The live terminal (/terminal, xterm.js over a WebSocket) at both sizes: the name is on the screen
 within 5 s (in the DOM: screen-reader mode), c copies the e-mail into the browser's clipboard
-(OSC 52), the right arrow switches to the next section, a new
+(OSC 52), the right arrow switches to the next section, a click (a tap on the phone) on a tab
+switches to it, a new
 viewport size changes the terminal's columns and rows and the server redraws at the new width, and
 nothing is logged to the console. Screenshots go to target/terminal-*.png.
 
@@ -139,6 +140,22 @@ def check(browser, base, want, width, height, scheme, shots):
 
 ROWS_JS = "() => Array.from(document.querySelectorAll('.xterm-rows > div'), r => r.textContent)"
 
+# The centre of the cell where `text` first shows on the terminal, in page pixels (cells from the
+# screen's box and the terminal's columns and rows).
+CELL_JS = """(text) => {
+  const rows = Array.from(document.querySelectorAll('.xterm-rows > div'));
+  const box = document.querySelector('.xterm-screen').getBoundingClientRect();
+  const cw = box.width / +document.body.dataset.cols, ch = box.height / +document.body.dataset.rows;
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r].textContent.indexOf(text);
+    if (i >= 0) { return [box.left + (i + 0.5) * cw, box.top + (r + 0.5) * ch]; }
+  }
+  return null;
+}"""
+
+SECTION_JS = ("(s) => Array.from(document.querySelectorAll('.xterm-rows > div'), r => r.textContent)"
+              ".some(t => t.includes('\u256d ' + s) || new RegExp('\\\\d/\\\\d+ ' + s).test(t))")
+
 
 def check_terminal(browser, base, name, width, height, shots):
     failures = []
@@ -195,6 +212,20 @@ def check_terminal(browser, base, name, width, height, shots):
             timeout=3000)
     except Exception:
         failures.append(f"ArrowRight did not switch to Experience; rows: {rows_text()[:400]!r}")
+    # The tabs answer the mouse (a click on a laptop, a tap on a phone's "next" arrow).
+    target, shows = ("5 Skills", "Skills") if width >= 600 else ("\u203a", "Case Studies")
+    at = page.evaluate(CELL_JS, target)
+    if at is None:
+        failures.append(f"no {target!r} on the terminal; rows: {rows_text()[:400]!r}")
+    else:
+        if width < 600:
+            page.touchscreen.tap(at[0], at[1])
+        else:
+            page.mouse.click(at[0], at[1])
+        try:
+            page.wait_for_function(SECTION_JS, arg=shows, timeout=3000)
+        except Exception:
+            failures.append(f"a tap on {target!r} did not show {shows}; rows: {rows_text()[:400]!r}")
     # A new viewport: new columns and rows, and the server redraws at the new width.
     before = page.evaluate("() => [+document.body.dataset.cols, +document.body.dataset.rows]")
     new_w, new_h = (width + 300, height - 200) if width < 600 else (width - 500, height - 300)
