@@ -28,7 +28,8 @@ pub const INPUT: u8 = 0;
 /// A message of a new size, `cols,rows`.
 pub const RESIZE: u8 = 1;
 
-/// While nothing is due, the task still looks at the resume this often: a reload is drawn.
+/// While nothing is due, the task still looks at the resume (a reload is drawn) and at the
+/// server's shutdown this often.
 const RELOAD_POLL: Duration = Duration::from_secs(1);
 
 /// What bounds one socket.
@@ -76,6 +77,11 @@ async fn drive(mut sock: WebSocket, mut visit: Visit, shared: &Shared, limits: &
         }
         if now >= idle_at {
             break Stop::Ended(EndReason::Idle);
+        }
+        // Best effort: the server's shutdown waits for SSH sessions only, so a socket that
+        // looks (at least once a second) may still be told before the process ends.
+        if shared.is_shutting_down() {
+            break Stop::Ended(EndReason::Shutdown);
         }
         let resume = shared.resume();
         let wake = match visit.next(&resume, now) {

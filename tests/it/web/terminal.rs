@@ -343,3 +343,32 @@ async fn an_idle_socket_is_closed_with_the_reason() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn a_reload_and_a_shutdown_reach_an_open_terminal() {
+    let s = WebServer::start().await;
+    let ws = open(&s, &own(&s), None, 100, 30).await.expect("upgrade");
+    let mut t = Screen::new(ws, 100, 30);
+    t.wait_text(NAME).await;
+    let text = crate::common::shipped_text().replacen(NAME, "Arunav Q. Malhotra", 1);
+    let edited = resume_ssh::resume::Resume::parse(&text, std::path::Path::new("r.toml"))
+        .expect("edited resume");
+    s.shared.set_resume(edited);
+    // No input: the socket's task finds the new version by itself.
+    t.wait_text("Arunav Q. Malhotra").await;
+    s.shared.begin_shutdown();
+    let end = Instant::now() + Duration::from_secs(5);
+    let mut reason = None;
+    while Instant::now() < end {
+        match tokio::time::timeout(Duration::from_secs(5), t.ws.next()).await {
+            Ok(Some(Ok(Message::Close(c)))) => {
+                reason = Some(c.map(|c| c.reason.to_string()).unwrap_or_default());
+                break;
+            }
+            Ok(Some(Ok(_))) => {}
+            _ => break,
+        }
+    }
+    let reason = reason.expect("closed at shutdown");
+    assert!(reason.contains("restarting"), "{reason:?}");
+}
