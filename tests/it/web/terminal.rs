@@ -180,6 +180,16 @@ async fn a_foreign_origin_is_refused() {
     }
     // The page's own origin is accepted.
     assert!(open(&s, &own(&s), None, 80, 24).await.is_ok());
+    // Counted, with fixed labels (the metrics are global: other tests only add to them).
+    let text = resume_ssh::metrics::get().encode();
+    assert!(
+        text.contains("resume_ssh_web_refusals_total{reason=\"origin\"}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("resume_ssh_sessions_total{kind=\"web_tui\"}"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
