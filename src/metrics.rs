@@ -215,7 +215,7 @@ impl Metrics {
         out
     }
 
-    /// A session started: `tui`, or the exec command's kind ([`crate::commands::Command::kind`]).
+    /// A session started: `tui`, `web_tui` (the live terminal in a browser), or the exec command's kind ([`crate::commands::Command::kind`]).
     pub fn session(&self, kind: &'static str) {
         self.sessions
             .get_or_create(&KindLabel {

@@ -18,6 +18,8 @@ pub enum WebRoute {
     Markdown,
     Text,
     Image,
+    /// The live terminal's page (its sessions are counted with SSH's, kind `web_tui`).
+    Terminal,
     NotFound,
 }
 
@@ -31,6 +33,7 @@ impl WebRoute {
             WebRoute::Markdown => "markdown",
             WebRoute::Text => "text",
             WebRoute::Image => "og_image",
+            WebRoute::Terminal => "terminal",
             WebRoute::NotFound => "not_found",
         }
     }
@@ -53,7 +56,8 @@ pub struct Web {
     /// Page views and file downloads (304s included: a view of a cached copy), by route.
     pub requests: Family<RouteLabel, Counter>,
     pub connections: Counter,
-    /// Connections and requests refused: `connections` (the total cap), `per_address`, `rate`.
+    /// Connections and requests refused: `connections` (the total cap), `per_address`, `rate`;
+    /// the live terminal's `origin` (another site's page) and `terminals` (its socket caps).
     pub refusals: Family<ReasonLabel, Counter>,
 }
 

@@ -1,4 +1,5 @@
-//! The page's stylesheet and script, compiled into the binary and served under names that hold
+//! The pages' stylesheets and scripts (the live terminal's xterm.js among them, vendored in
+//! assets/web/vendor/), compiled into the binary and served under names that hold
 //! their content hash (`/assets/style.1a2b3c4d5e6f.css`), so they can be cached forever.
 
 use std::sync::LazyLock;
@@ -62,10 +63,86 @@ pub static ICON: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+/// The live terminal's page script (assets/web/terminal.js).
+pub static TERM_JS: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "terminal",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/web/terminal.js"),
+    )
+});
+
+/// The live terminal's page layout.
+pub static TERM_CSS: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "terminal",
+        "css",
+        "text/css; charset=utf-8",
+        include_str!("../../assets/web/terminal.css"),
+    )
+});
+
+/// xterm.js (the npm package `@xterm/xterm`, vendored: see assets/web/vendor/README.md).
+pub static XTERM_JS: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "xterm",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/web/vendor/xterm.js"),
+    )
+});
+
+/// xterm.js's stylesheet.
+pub static XTERM_CSS: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "xterm",
+        "css",
+        "text/css; charset=utf-8",
+        include_str!("../../assets/web/vendor/xterm.css"),
+    )
+});
+
+/// xterm.js's fit addon (`@xterm/addon-fit`): the terminal's rows and columns from its box.
+pub static FIT_JS: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "addon-fit",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/web/vendor/addon-fit.js"),
+    )
+});
+
+/// xterm.js's clipboard addon (`@xterm/addon-clipboard`): OSC 52 copies to the browser's
+/// clipboard.
+pub static CLIPBOARD_JS: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "addon-clipboard",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/web/vendor/addon-clipboard.js"),
+    )
+});
+
+/// Every asset.
+fn all() -> [&'static Asset; 9] {
+    [
+        &*CSS,
+        &*JS,
+        &*ICON,
+        &*TERM_JS,
+        &*TERM_CSS,
+        &*XTERM_JS,
+        &*XTERM_CSS,
+        &*FIT_JS,
+        &*CLIPBOARD_JS,
+    ]
+}
+
 /// `GET /assets/{name}`: the asset of that exact (hashed) name, or 404.
 pub async fn get(Path(name): Path<String>, req: HeaderMap) -> Response<Body> {
     let path = format!("/assets/{name}");
-    let Some(asset) = [&*CSS, &*JS, &*ICON].into_iter().find(|a| a.path == path) else {
+    let Some(asset) = all().into_iter().find(|a| a.path == path) else {
         return super::page::not_found();
     };
     if headers::not_modified(&req, &asset.etag) {

@@ -96,7 +96,11 @@ async fn connection(stream: TcpStream, peer: SocketAddr, app: Router, limits: &L
         // hyper's minimum is 8 KiB; a head that does not fit is answered with 431.
         .max_buf_size(limits.max_header_bytes.max(8192))
         .max_headers(64);
-    let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(svc));
+    let conn = http
+        .serve_connection(TokioIo::new(stream), TowerToHyperService::new(svc))
+        // The live terminal's WebSocket: once upgraded, the socket leaves this connection (and
+        // its limits); src/web/terminal/ bounds it.
+        .with_upgrades();
     tokio::pin!(conn);
     let end = Instant::now() + limits.max_connection;
     let mut tick = interval(Duration::from_millis(500));

@@ -12,6 +12,7 @@ mod files;
 mod headers;
 mod og;
 mod page;
+pub mod terminal;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -68,6 +69,8 @@ pub struct Limits {
     /// The read buffer, which bounds a request's head (line and headers); hyper answers 431 past it.
     pub max_header_bytes: usize,
     pub max_body_bytes: usize,
+    /// The live terminal's sockets.
+    pub terminal: terminal::TermLimits,
 }
 
 impl Default for Limits {
@@ -82,6 +85,7 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(15),
             max_header_bytes: 16 * 1024,
             max_body_bytes: 4 * 1024,
+            terminal: terminal::TermLimits::default(),
         }
     }
 }
@@ -140,6 +144,8 @@ pub struct Web {
     pub config: Config,
     current: Mutex<Option<Arc<Version>>>,
     rate: client::Rate,
+    /// The open terminal sockets.
+    terminals: terminal::Sockets,
 }
 
 impl Web {
@@ -150,6 +156,7 @@ impl Web {
             config,
             current: Mutex::new(None),
             rate,
+            terminals: terminal::Sockets::default(),
         })
     }
 
@@ -219,7 +226,8 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/og.png", get(og::get))
         .route("/assets/{name}", get(assets::get))
         .route("/healthz", get(|| async { "ok" }))
-        // The live terminal (/terminal, /terminal/ws) will be routed here.
+        .route("/terminal", get(terminal::page))
+        .route("/terminal/ws", get(terminal::ws))
         .fallback(page::not_found_handler)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&web),

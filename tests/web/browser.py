@@ -6,6 +6,13 @@ light and dark: every line of `resume-ssh export plain` is in the page's visible
 does not scroll sideways, nothing is logged to the console (CSP violations included), no request
 leaves the server, and the copy button copies the ssh command. Screenshots go to target/web-*.png.
 
+The live terminal (/terminal, xterm.js over a WebSocket) at both sizes: the name is on the screen
+within 5 s (in the DOM: screen-reader mode), c copies the e-mail into the browser's clipboard
+(OSC 52), the right arrow switches to the next section, a click (a tap on the phone) on a tab
+switches to it, a new
+viewport size changes the terminal's columns and rows and the server redraws at the new width, and
+nothing is logged to the console. Screenshots go to target/terminal-*.png.
+
     python tests/web/browser.py --bin target/release/resume-ssh [--chromium /usr/bin/chromium]
 """
 
@@ -131,6 +138,119 @@ def check(browser, base, want, width, height, scheme, shots):
     return failures
 
 
+ROWS_JS = "() => Array.from(document.querySelectorAll('.xterm-rows > div'), r => r.textContent)"
+
+# The centre of the cell where `text` first shows on the terminal, in page pixels (cells from the
+# screen's box and the terminal's columns and rows).
+CELL_JS = """(text) => {
+  const rows = Array.from(document.querySelectorAll('.xterm-rows > div'));
+  const box = document.querySelector('.xterm-screen').getBoundingClientRect();
+  const cw = box.width / +document.body.dataset.cols, ch = box.height / +document.body.dataset.rows;
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r].textContent.indexOf(text);
+    if (i >= 0) { return [box.left + (i + 0.5) * cw, box.top + (r + 0.5) * ch]; }
+  }
+  return null;
+}"""
+
+SECTION_JS = ("(s) => Array.from(document.querySelectorAll('.xterm-rows > div'), r => r.textContent)"
+              ".some(t => t.includes('\u256d ' + s) || new RegExp('\\\\d/\\\\d+ ' + s).test(t))")
+
+
+def check_terminal(browser, base, name, width, height, shots):
+    failures = []
+    ctx = browser.new_context(
+        viewport={"width": width, "height": height}, color_scheme="dark",
+        device_scale_factor=1, is_mobile=width < 600, has_touch=width < 600,
+    )
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    page = ctx.new_page()
+    errors, outside = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base.replace("http", "ws", 1)) and not r.url.startswith(base) else None)
+    t0 = time.monotonic()
+    res = page.goto(base + "/terminal", wait_until="load")
+    if res is None or res.status != 200:
+        failures.append(f"GET /terminal gave {res.status if res else 'nothing'}")
+    rows_text = lambda: "\n".join(page.evaluate(ROWS_JS))
+    try:
+        page.wait_for_function(
+            "n => Array.from(document.querySelectorAll('.xterm-rows > div'),"
+            " r => r.textContent).join('\\n').includes(n)", arg=name, timeout=5000)
+        print(f"  name on the terminal after {time.monotonic() - t0:.2f}s")
+    except Exception:
+        failures.append(f"the name is not on the terminal within 5 s; rows: {rows_text()[:300]!r}")
+        ctx.close()
+        return failures + ([f"console errors: {errors}"] if errors else [])
+    # Screen-reader mode: the text is in the accessibility tree too.
+    try:
+        page.wait_for_function(
+            "n => (document.querySelector('.xterm-accessibility-tree') || {}).textContent"
+            "?.includes(n)", arg=name, timeout=3000)
+    except Exception:
+        failures.append("the name is not in the accessibility tree (screenReaderMode)")
+    page.wait_for_timeout(300)
+    path = os.path.join(ROOT, "target", f"terminal-{width}x{height}.png")
+    page.screenshot(path=path)
+    shots.append(path)
+    # c copies the e-mail: OSC 52 through the clipboard addon into the browser's clipboard.
+    page.keyboard.press("c")
+    copied, end = "", time.monotonic() + 3
+    while time.monotonic() < end and not re.fullmatch(r"[^@\s]+@[^@\s]+", copied):
+        page.wait_for_timeout(100)
+        copied = page.evaluate("navigator.clipboard.readText()")
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+", copied):
+        failures.append(f"c did not copy the e-mail to the clipboard (it holds {copied!r})")
+    page.wait_for_timeout(300)
+    # A key: the next section.
+    page.keyboard.press("ArrowRight")
+    try:
+        page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('.xterm-rows > div'),"
+            " r => r.textContent).some(t => /\u256d\\s*Experience|\\d\\/\\d+ Experience/.test(t))",
+            timeout=3000)
+    except Exception:
+        failures.append(f"ArrowRight did not switch to Experience; rows: {rows_text()[:400]!r}")
+    # The tabs answer the mouse (a click on a laptop, a tap on a phone's "next" arrow).
+    target, shows = ("5 Skills", "Skills") if width >= 600 else ("\u203a", "Case Studies")
+    at = page.evaluate(CELL_JS, target)
+    if at is None:
+        failures.append(f"no {target!r} on the terminal; rows: {rows_text()[:400]!r}")
+    else:
+        if width < 600:
+            page.touchscreen.tap(at[0], at[1])
+        else:
+            page.mouse.click(at[0], at[1])
+        try:
+            page.wait_for_function(SECTION_JS, arg=shows, timeout=3000)
+        except Exception:
+            failures.append(f"a tap on {target!r} did not show {shows}; rows: {rows_text()[:400]!r}")
+    # A new viewport: new columns and rows, and the server redraws at the new width.
+    before = page.evaluate("() => [+document.body.dataset.cols, +document.body.dataset.rows]")
+    new_w, new_h = (width + 300, height - 200) if width < 600 else (width - 500, height - 300)
+    page.set_viewport_size({"width": new_w, "height": new_h})
+    try:
+        page.wait_for_function(
+            "([c, r]) => +document.body.dataset.cols !== c && +document.body.dataset.rows !== r",
+            arg=before, timeout=3000)
+        after = page.evaluate("() => [+document.body.dataset.cols, +document.body.dataset.rows]")
+        print(f"  {before[0]}x{before[1]} -> {after[0]}x{after[1]} at {new_w}x{new_h}")
+        page.wait_for_function(
+            "c => Array.from(document.querySelectorAll('.xterm-rows > div'),"
+            " r => r.textContent.replace(/\\s+$/, '')).some(t => t.length === c && t.endsWith('\u256e'))",
+            arg=after[0], timeout=3000)
+    except Exception:
+        failures.append(f"the UI did not follow the viewport ({before}); rows: {rows_text()[:400]!r}")
+    page.wait_for_timeout(300)
+    if errors:
+        failures.append(f"console errors: {errors}")
+    if outside:
+        failures.append(f"requests elsewhere: {outside}")
+    ctx.close()
+    return failures
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "resume-ssh"))
@@ -156,12 +276,22 @@ def main():
                     for f in fails:
                         print(f"  {f}")
                     failed += bool(fails)
+            name = want[0]
+            for width, height in SIZES:
+                t0 = time.monotonic()
+                fails = check_terminal(browser, base, name, width, height, shots)
+                took = time.monotonic() - t0
+                status = "PASS" if not fails else "FAIL"
+                print(f"{status} /terminal {width}x{height} ({took:.1f}s)")
+                for f in fails:
+                    print(f"  {f}")
+                failed += bool(fails)
             browser.close()
     finally:
         proc.terminate()
         proc.wait(10)
     print("screenshots: " + " ".join(os.path.relpath(s, ROOT) for s in shots))
-    print(f"browser: {len(SIZES) * 2 - failed} passed, {failed} failed")
+    print(f"browser: {len(SIZES) * 3 - failed} passed, {failed} failed")
     return 1 if failed else 0
 
 

@@ -140,8 +140,10 @@ fn top(resume: &Resume, ctx: &Context, out: &mut String) {
     for (href, text) in super::files::LINKS {
         let _ = writeln!(out, "<li><a href=\"{href}\">{text}</a></li>");
     }
-    // The live terminal (/terminal) gets its link here when it exists.
-    out.push_str("</ul>\n</nav>\n</header>\n");
+    out.push_str(
+        "</ul>\n</nav>\n<p class=\"live\"><a href=\"/terminal\">Open the live terminal</a> \
+         (the same full-screen resume as <code>ssh</code>, in the browser)</p>\n</header>\n",
+    );
 }
 
 /// One section: its blocks as headings, paragraphs and lists.

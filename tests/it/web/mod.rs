@@ -7,3 +7,4 @@ mod http;
 mod page;
 mod routes;
 mod server;
+mod terminal;

@@ -45,8 +45,22 @@ impl WebServer {
         WebServer::build(shipped_resume(), limits, nets).await
     }
 
+    /// A server whose sessions (the live terminal's) have these SSH limits (idle, maximum).
+    pub async fn with_session_limits(session: resume_ssh::config::Limits) -> WebServer {
+        WebServer::build_with(shipped_resume(), web_limits(), Vec::new(), session).await
+    }
+
     async fn build(resume: Resume, limits: Limits, proxies: Vec<ipnet::IpNet>) -> WebServer {
-        let shared = Arc::new(Shared::new(resume, test_limits()));
+        WebServer::build_with(resume, limits, proxies, test_limits()).await
+    }
+
+    async fn build_with(
+        resume: Resume,
+        limits: Limits,
+        proxies: Vec<ipnet::IpNet>,
+        session: resume_ssh::config::Limits,
+    ) -> WebServer {
+        let shared = Arc::new(Shared::new(resume, session));
         let config = Config {
             ssh_port: 2222,
             trusted_proxies: proxies,
