@@ -143,7 +143,7 @@ fn all() -> [&'static Asset; 9] {
 pub async fn get(Path(name): Path<String>, req: HeaderMap) -> Response<Body> {
     let path = format!("/assets/{name}");
     let Some(asset) = all().into_iter().find(|a| a.path == path) else {
-        return super::page::not_found();
+        return not_found();
     };
     if headers::not_modified(&req, &asset.etag) {
         return headers::not_modified_response(&asset.etag, headers::IMMUTABLE);
@@ -158,4 +158,25 @@ pub async fn get(Path(name): Path<String>, req: HeaderMap) -> Response<Body> {
     );
     headers::set(h, header::ETAG, &asset.etag);
     res
+}
+
+/// The 404 page (any unknown path).
+pub fn not_found() -> Response<Body> {
+    crate::metrics::get()
+        .web
+        .request(crate::metrics::WebRoute::NotFound);
+    let html = format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>Not found</title>\n<link rel=\"stylesheet\" href=\"{}\">\n</head>\n<body>\n\
+         <main class=\"wrap\">\n<h1>Not found</h1>\n<p>There is nothing at this address.</p>\n\
+         <p><a href=\"/\">The resume</a></p>\n</main>\n</body>\n</html>\n",
+        CSS.path
+    );
+    headers::html_response(StatusCode::NOT_FOUND, html, None)
+}
+
+/// The fallback route.
+pub async fn not_found_handler() -> Response<Body> {
+    not_found()
 }

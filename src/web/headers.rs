@@ -119,6 +119,22 @@ pub async fn tag_encoding(req: Request<Body>, next: Next) -> Response<Body> {
     res
 }
 
+/// An HTML response with the page's caching rules.
+pub fn html_response(status: StatusCode, html: String, etag: Option<&str>) -> Response<Body> {
+    let mut res = Response::new(Body::from(html));
+    *res.status_mut() = status;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(REVALIDATE));
+    if let Some(tag) = etag {
+        set(h, header::ETAG, tag);
+    }
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

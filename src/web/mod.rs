@@ -228,7 +228,7 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/terminal", get(terminal::page))
         .route("/terminal/ws", get(terminal::ws))
-        .fallback(page::not_found_handler)
+        .fallback(assets::not_found_handler)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&web),
             client::admit,

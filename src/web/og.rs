@@ -58,7 +58,7 @@ pub fn render(resume: &Resume) -> Result<Bytes, String> {
 pub async fn get(State(web): State<Arc<Web>>, req: Parts) -> Response<Body> {
     let version = web.current();
     let Some(png) = version.og_image().await else {
-        return super::page::not_found();
+        return super::assets::not_found();
     };
     crate::metrics::get().web.request(WebRoute::Image);
     let etag = headers::etag(&[version.tag.as_bytes(), b"og.png"]);

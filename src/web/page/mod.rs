@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::header::{self, HeaderValue};
 use axum::http::{Response, StatusCode};
 
 use super::{Parts, Web, assets, headers};
@@ -46,45 +45,7 @@ pub async fn index(State(web): State<Arc<Web>>, req: Parts) -> Response<Body> {
         return headers::not_modified_response(&etag, headers::REVALIDATE);
     }
     let html = render(&version.resume, &ctx);
-    html_response(StatusCode::OK, html, Some(&etag))
-}
-
-/// An HTML response with the page's caching rules.
-fn html_response(status: StatusCode, html: String, etag: Option<&str>) -> Response<Body> {
-    let mut res = Response::new(Body::from(html));
-    *res.status_mut() = status;
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(headers::REVALIDATE),
-    );
-    if let Some(tag) = etag {
-        headers::set(h, header::ETAG, tag);
-    }
-    res
-}
-
-/// The 404 page (any unknown path).
-pub fn not_found() -> Response<Body> {
-    crate::metrics::get().web.request(WebRoute::NotFound);
-    let html = format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>Not found</title>\n<link rel=\"stylesheet\" href=\"{}\">\n</head>\n<body>\n\
-         <main class=\"wrap\">\n<h1>Not found</h1>\n<p>There is nothing at this address.</p>\n\
-         <p><a href=\"/\">The resume</a></p>\n</main>\n</body>\n</html>\n",
-        assets::CSS.path
-    );
-    html_response(StatusCode::NOT_FOUND, html, None)
-}
-
-/// The fallback route.
-pub async fn not_found_handler() -> Response<Body> {
-    not_found()
+    headers::html_response(StatusCode::OK, html, Some(&etag))
 }
 
 /// The whole page.
