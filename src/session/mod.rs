@@ -22,7 +22,6 @@ mod auth;
 mod channels;
 pub mod env;
 mod error;
-pub mod exec;
 mod exec_output;
 pub mod files;
 mod handler;

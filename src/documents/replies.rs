@@ -3,7 +3,7 @@
 //!
 //! What a command prints depends only on the resume version, the command and whether there is a
 //! PTY, so each reply is made once per resume version ([`Replies`], kept by
-//! [`crate::documents::Documents`]) and handed to every channel as the same immutable buffer.
+//! [`super::Documents`]) and handed to every channel as the same immutable buffer.
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, OnceLock};

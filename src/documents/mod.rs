@@ -12,7 +12,9 @@ use bytes::Bytes;
 use crate::commands::Command;
 use crate::export::pdf::{self, Paper};
 use crate::resume::Resume;
-use crate::session::exec::{Replies, Reply};
+pub mod replies;
+
+use replies::{Replies, Reply};
 
 type Doc = Result<Bytes, String>;
 
@@ -47,7 +49,7 @@ impl Documents {
     }
 
     /// What the exec command `cmd` sends back (with a PTY or not), made at most once for this
-    /// version (`plain --width N`: see [`crate::session::exec::MAX_WIDTHS`]).
+    /// version (`plain --width N`: see [`replies::MAX_WIDTHS`]).
     pub fn reply(&self, cmd: &Command, pty: bool) -> Reply {
         match cmd {
             Command::Pdf(paper) => Reply::pdf(pty, &self.resume.site, || self.pdf(*paper)),
@@ -92,7 +94,7 @@ mod tests {
 
     #[test]
     fn generated_once_and_shared() {
-        let r = Resume::parse(include_str!("../resume.toml"), Path::new("resume.toml")).unwrap();
+        let r = Resume::parse(include_str!("../../resume.toml"), Path::new("resume.toml")).unwrap();
         let docs = Documents::new(Arc::new(r));
         let a = docs.pdf(Paper::A4).unwrap();
         let b = docs.pdf(Paper::A4).unwrap();
@@ -105,7 +107,7 @@ mod tests {
     #[test]
     fn a_new_resume_version_gets_a_new_pdf() {
         use crate::shared::Shared;
-        let text = include_str!("../resume.toml");
+        let text = include_str!("../../resume.toml");
         let r = Resume::parse(text, Path::new("resume.toml")).unwrap();
         let shared = Shared::new(r, crate::config::Limits::default());
         let before = shared.documents().pdf(Paper::A4).unwrap();
@@ -122,7 +124,7 @@ mod tests {
     #[test]
     fn replies_are_per_version_and_shared_within_one() {
         use crate::shared::Shared;
-        let text = include_str!("../resume.toml");
+        let text = include_str!("../../resume.toml");
         let r = Resume::parse(text, Path::new("resume.toml")).unwrap();
         let shared = Shared::new(r, crate::config::Limits::default());
         let docs = shared.documents();
