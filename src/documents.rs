@@ -13,6 +13,7 @@ use crate::commands::Command;
 use crate::export::pdf::{self, Paper};
 use crate::resume::Resume;
 use crate::session::exec::{Replies, Reply};
+use crate::terminal::{DEFAULT_SIZE, Size};
 
 type Doc = Result<Bytes, String>;
 
@@ -49,9 +50,17 @@ impl Documents {
     /// What the exec command `cmd` sends back (with a PTY or not), made at most once for this
     /// version (`plain --width N`: see [`crate::session::exec::MAX_WIDTHS`]).
     pub fn reply(&self, cmd: &Command, pty: bool) -> Reply {
+        self.reply_in(cmd, pty.then_some(DEFAULT_SIZE))
+    }
+
+    /// What `cmd` sends back on a channel with a PTY of size `window`, or none (`qr` fits the
+    /// window: one reply per size class).
+    pub fn reply_in(&self, cmd: &Command, window: Option<Size>) -> Reply {
         match cmd {
-            Command::Pdf(paper) => Reply::pdf(pty, &self.resume.site, || self.pdf(*paper)),
-            _ => self.replies.get(cmd, pty, &self.resume),
+            Command::Pdf(paper) => {
+                Reply::pdf(window.is_some(), &self.resume.site, || self.pdf(*paper))
+            }
+            _ => self.replies.get_in(cmd, window, &self.resume),
         }
     }
 
