@@ -31,12 +31,29 @@ impl Scale {
     pub const ALL: [Scale; 2] = [Scale::Big, Scale::Half];
 }
 
-/// One cell of a drawn code: its glyph, and whether the whole cell is dark (then its background
-/// is dark too, so no sliver of light shows between glyphs in any font).
+/// One cell of a drawn code: its upper and lower module (the same at [`Scale::Big`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cell {
-    pub glyph: char,
-    pub solid: bool,
+    pub upper: bool,
+    pub lower: bool,
+}
+
+impl Cell {
+    /// Its glyph without colours: `█` both modules dark, `▀` the upper one, `▄` the lower
+    /// one, a space neither. Dark is the glyph, so the text reads right in dark-on-light.
+    pub fn glyph(self) -> char {
+        half_block(self.upper, self.lower)
+    }
+
+    /// How it is painted with colours: (glyph, foreground dark, background dark). The
+    /// background is the upper module, and where the lower one differs `▄` paints it in the
+    /// foreground: the background fills the whole cell whatever the font, and `▄` reaches the
+    /// cell's bottom edge in common fonts, where `▀` leaves a line of background above it (a
+    /// raw screenshot of DejaVu Sans Mono in xterm scans only this way).
+    pub fn painted(self) -> (char, bool, bool) {
+        let glyph = if self.upper == self.lower { ' ' } else { '▄' };
+        (glyph, self.lower, self.upper)
+    }
 }
 
 /// A QR code with its quiet zone: `dark[y * size + x]`.
@@ -89,21 +106,15 @@ impl Code {
         })
     }
 
-    /// The code's cells at `scale`, row by row. At [`Scale::Half`]: `█` both modules dark, `▀`
-    /// the upper one, `▄` the lower one, a space neither. Dark is the glyph, so the text reads
-    /// right in dark-on-light.
+    /// The code's cells at `scale`, row by row.
     pub fn grid(&self, scale: Scale) -> Vec<Vec<Cell>> {
-        let cell = |upper: bool, lower: bool| Cell {
-            glyph: half_block(upper, lower),
-            solid: upper && lower,
-        };
         match scale {
             Scale::Big => (0..self.size)
                 .map(|y| {
                     (0..2 * self.size)
                         .map(|x| {
                             let d = self.is_dark(x / 2, y);
-                            cell(d, d)
+                            Cell { upper: d, lower: d }
                         })
                         .collect()
                 })
@@ -111,18 +122,21 @@ impl Code {
             Scale::Half => (0..self.size.div_ceil(2))
                 .map(|r| {
                     (0..self.size)
-                        .map(|x| cell(self.is_dark(x, 2 * r), self.is_dark(x, 2 * r + 1)))
+                        .map(|x| Cell {
+                            upper: self.is_dark(x, 2 * r),
+                            lower: self.is_dark(x, 2 * r + 1),
+                        })
                         .collect()
                 })
                 .collect(),
         }
     }
 
-    /// The code's rows as plain text (the glyphs of [`Code::grid`]).
+    /// The code's rows as plain text (the glyphs of [`Cell::glyph`]).
     pub fn rows(&self, scale: Scale) -> Vec<String> {
         self.grid(scale)
             .iter()
-            .map(|r| r.iter().map(|c| c.glyph).collect())
+            .map(|r| r.iter().map(|c| c.glyph()).collect())
             .collect()
     }
 }
@@ -187,22 +201,31 @@ pub fn print_fit(code: &Code, cols: usize, rows: usize) -> Option<Scale> {
         .filter(|_| cols >= CAPTION.len())
 }
 
-/// `ssh HOST qr`: the code at `scale` and its caption, the code black on bright white so it
-/// reads on any terminal; plain glyphs (dark = `█`) with `colour` off.
+/// `ssh HOST qr`: the code at `scale` and its caption, painted black and bright white (see
+/// [`Cell::painted`]) so it reads on any terminal; plain glyphs (dark = `█`) with `colour` off.
 pub fn print(code: &Code, scale: Scale, colour: bool) -> String {
-    const LIGHT: &str = "\x1b[30;107m";
-    const SOLID: &str = "\x1b[30;40m";
     let mut out = String::new();
     let grid = code.grid(scale);
     let width = grid.first().map_or(0, Vec::len);
     for row in grid {
-        let mut solid = None;
+        let mut last = None;
         for c in row {
-            if colour && solid != Some(c.solid) {
-                out.push_str(if c.solid { SOLID } else { LIGHT });
-                solid = Some(c.solid);
+            if !colour {
+                out.push(c.glyph());
+                continue;
             }
-            out.push(c.glyph);
+            let (glyph, fg, bg) = c.painted();
+            if last != Some((fg, bg)) {
+                // 30/97: black/bright white foreground; 40/107: the same backgrounds.
+                out.push_str(match (fg, bg) {
+                    (true, true) => "\x1b[30;40m",
+                    (true, false) => "\x1b[30;107m",
+                    (false, true) => "\x1b[97;40m",
+                    (false, false) => "\x1b[97;107m",
+                });
+                last = Some((fg, bg));
+            }
+            out.push(glyph);
         }
         if colour {
             out.push_str("\x1b[0m");

@@ -74,16 +74,15 @@ pub fn render(inner: Rect, text: Rect, used: u16, ctx: &ViewCtx, buf: &mut Buffe
     // Centred across the space it has.
     let x0 = area.x + (area.width - w as u16) / 2;
     // The 16 basic colours every colour terminal has (a 256-colour or RGB value would not
-    // reach a 16-colour one): black and bright white. A cell dark all over has a black
-    // background too, so no font leaves a light sliver inside it.
-    let light = Style::new().fg(Color::Black).bg(Color::White);
-    let solid = Style::new().fg(Color::Black).bg(Color::Black);
+    // reach a 16-colour one): black and bright white, painted as `Cell::painted` says.
+    let colour = |dark: bool| if dark { Color::Black } else { Color::White };
     for (i, row) in code.grid(scale).iter().enumerate() {
         let y = area.y + i as u16;
         for (j, c) in row.iter().enumerate() {
+            let (glyph, fg, bg) = c.painted();
             if let Some(cell) = buf.cell_mut((x0 + j as u16, y)) {
-                cell.set_char(c.glyph)
-                    .set_style(if c.solid { solid } else { light });
+                cell.set_char(glyph)
+                    .set_style(Style::new().fg(colour(fg)).bg(colour(bg)));
             }
         }
     }
