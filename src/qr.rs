@@ -266,7 +266,13 @@ mod tests {
         assert!(rows.iter().all(|r| r.chars().count() == c.size));
         let big = c.rows(Scale::Big);
         assert_eq!(big.len(), c.size);
-        assert!(big[QUIET].chars().skip(2 * QUIET).take(14).all(|ch| ch == '█'));
+        assert!(
+            big[QUIET]
+                .chars()
+                .skip(2 * QUIET)
+                .take(14)
+                .all(|ch| ch == '█')
+        );
         assert!(big.iter().all(|r| r.chars().count() == 2 * c.size));
     }
 
@@ -274,7 +280,10 @@ mod tests {
     fn the_short_card_is_a_small_code() {
         let r = Resume::parse(include_str!("../resume.toml"), std::path::Path::new("r")).unwrap();
         let p = payload(&r);
-        assert_eq!(p, "MECARD:N:Arunav Malhotra;EMAIL:arunavmalhotra1998@gmail.com;;");
+        assert_eq!(
+            p,
+            "MECARD:N:Arunav Malhotra;EMAIL:arunavmalhotra1998@gmail.com;;"
+        );
         let c = code(&r).unwrap();
         // Version 4 (33 modules) and the quiet zone.
         assert_eq!(c.size, 33 + 2 * QUIET);

@@ -350,6 +350,20 @@ mod tests {
     }
 
     #[test]
+    fn qr_in_a_window_is_made_once_per_size_class() {
+        let r = resume();
+        let replies = Replies::default();
+        let qr = Command::Qr { colour: true };
+        let get = |cols, rows| replies.get_in(&qr, Some(Size::new(cols, rows)), &r);
+        let (half, big) = (get(80, 24), get(200, 60));
+        assert_eq!(half.stdout.as_ptr(), get(120, 40).stdout.as_ptr());
+        assert_eq!(big.stdout.as_ptr(), get(90, 50).stdout.as_ptr());
+        assert!(big.stdout.len() > half.stdout.len());
+        let small = get(40, 20);
+        assert_eq!((small.exit, small.stdout.is_empty()), (1, true));
+    }
+
+    #[test]
     fn widths_are_cached_but_bounded() {
         let r = resume();
         let replies = Replies::default();
