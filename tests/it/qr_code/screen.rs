@@ -14,7 +14,11 @@ async fn the_contact_section_shows_the_short_card_as_big_as_fits() {
     let email = resume.basics.email.to_string();
     let card = short_card(&resume);
     // (screen, the code's columns and rows, its quiet zone in columns and rows).
-    for (cols, rows, size, zone) in [(120, 40, (41, 21), (4, 2)), (200, 60, (82, 41), (8, 4))] {
+    for (cols, rows, size, zone) in [
+        (60, 44, (41, 21), (4, 2)),
+        (120, 40, (41, 21), (4, 2)),
+        (200, 60, (82, 41), (8, 4)),
+    ] {
         let client = server.connect().await;
         let term = client
             .tui(TuiOpts {
