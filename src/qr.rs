@@ -163,9 +163,9 @@ fn mecard_escape(s: &str) -> String {
     out
 }
 
-/// The short card: name, e-mail and home page as a MECARD, the contact format phone cameras
-/// (iOS, Android, Lens, ZXing) read with the fewest bytes (a minimal vCard needs half as many
-/// again, and a larger code).
+/// The short card: name, e-mail and home page as a MECARD, the compact contact format that
+/// phone QR readers (ZXing-based apps, Google Lens) turn into "add contact". A minimal vCard 3.0
+/// (N, FN, EMAIL) is about 50 bytes longer: version 6 (41 modules) instead of 4 (33).
 pub fn payload(resume: &Resume) -> String {
     let b = &resume.basics;
     let mut card = format!(
