@@ -14,6 +14,7 @@ use crate::export::pdf::{self, Paper};
 use crate::resume::Resume;
 pub mod replies;
 
+use crate::terminal::{DEFAULT_SIZE, Size};
 use replies::{Replies, Reply};
 
 type Doc = Result<Bytes, String>;
@@ -51,9 +52,17 @@ impl Documents {
     /// What the exec command `cmd` sends back (with a PTY or not), made at most once for this
     /// version (`plain --width N`: see [`replies::MAX_WIDTHS`]).
     pub fn reply(&self, cmd: &Command, pty: bool) -> Reply {
+        self.reply_in(cmd, pty.then_some(DEFAULT_SIZE))
+    }
+
+    /// What `cmd` sends back on a channel with a PTY of size `window`, or none (`qr` fits the
+    /// window: one reply per size class).
+    pub fn reply_in(&self, cmd: &Command, window: Option<Size>) -> Reply {
         match cmd {
-            Command::Pdf(paper) => Reply::pdf(pty, &self.resume.site, || self.pdf(*paper)),
-            _ => self.replies.get(cmd, pty, &self.resume),
+            Command::Pdf(paper) => {
+                Reply::pdf(window.is_some(), &self.resume.site, || self.pdf(*paper))
+            }
+            _ => self.replies.get_in(cmd, window, &self.resume),
         }
     }
 

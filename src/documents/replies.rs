@@ -14,7 +14,9 @@ use crate::commands::{self, Command};
 use crate::content::SectionId;
 use crate::export::{json, markdown, plain, vcard};
 use crate::locks::lock;
+use crate::qr::{self, Code, Scale};
 use crate::resume::{Resume, Site};
+use crate::terminal::Size;
 
 /// What a command sends back.
 pub struct Output {
@@ -40,7 +42,15 @@ pub fn run(cmd: &Command, resume: &Resume) -> Output {
         Command::Json => ok(json::render(resume)),
         Command::Vcard => ok(vcard::render(resume)),
         Command::Markdown => ok(markdown::render(resume)),
-        Command::Qr { colour } => ok(crate::qr::print(resume, *colour)),
+        // Without a window: the code at its natural (compact) size. In one: `Replies::get_in`.
+        Command::Qr { colour } => match qr::code(resume) {
+            Some(code) => ok(qr::print(&code, Scale::Half, *colour)),
+            None => Output {
+                stdout: String::new(),
+                stderr: "qr: the contact is too long for a QR code\n".to_owned(),
+                exit: 1,
+            },
+        },
         // Binary and cached per resume version: see `Documents::reply`.
         Command::Pdf(_) => Output {
             stdout: String::new(),
@@ -142,6 +152,9 @@ pub struct Replies {
     fixed: [OnceLock<Reply>; 2 * FIXED],
     /// `plain --width N` (N not the default): (width, PTY, reply), oldest first.
     widths: Mutex<VecDeque<(usize, bool, Reply)>>,
+    /// `qr` in a window: the code, made once, and the reply by colour × [`Scale`].
+    qr_code: OnceLock<Option<Code>>,
+    qr_sized: [OnceLock<Reply>; 4],
 }
 
 impl Default for Replies {
@@ -149,6 +162,8 @@ impl Default for Replies {
         Replies {
             fixed: std::array::from_fn(|_| OnceLock::new()),
             widths: Mutex::new(VecDeque::new()),
+            qr_code: OnceLock::new(),
+            qr_sized: std::array::from_fn(|_| OnceLock::new()),
         }
     }
 }
@@ -211,6 +226,32 @@ impl Replies {
             }
             _ => render(cmd, resume, pty),
         }
+    }
+
+    /// The reply to `cmd` on a channel with a PTY of size `window`, or none: `qr` fits the
+    /// window (one reply per size class), or says how large it must be.
+    pub fn get_in(&self, cmd: &Command, window: Option<Size>, resume: &Resume) -> Reply {
+        let (Command::Qr { colour }, Some(size)) = (cmd, window) else {
+            return self.get(cmd, window.is_some(), resume);
+        };
+        let Some(code) = self.qr_code.get_or_init(|| qr::code(resume)) else {
+            return self.get(cmd, true, resume);
+        };
+        let (cols, rows) = (usize::from(size.cols), usize::from(size.rows));
+        let Some(scale) = qr::print_fit(code, cols, rows) else {
+            let (w, h) = qr::window_needed(code);
+            return Reply::stderr(
+                format!("qr needs a window of at least {w}×{h}; yours is {cols}×{rows}\r\n"),
+                1,
+            );
+        };
+        let i = 2 * usize::from(*colour) + usize::from(scale == Scale::Half);
+        self.qr_sized[i]
+            .get_or_init(|| {
+                let text = for_terminal(qr::print(code, scale, *colour), cmd, true);
+                Reply::stdout(Bytes::from(text))
+            })
+            .clone()
     }
 
     fn plain(&self, width: usize, pty: bool, resume: &Resume) -> Reply {
@@ -306,6 +347,20 @@ mod tests {
             let help = replies.get(&Command::Help, pty, &r);
             assert_eq!(reply.stderr[1].as_ptr(), help.stdout.as_ptr());
         }
+    }
+
+    #[test]
+    fn qr_in_a_window_is_made_once_per_size_class() {
+        let r = resume();
+        let replies = Replies::default();
+        let qr = Command::Qr { colour: true };
+        let get = |cols, rows| replies.get_in(&qr, Some(Size::new(cols, rows)), &r);
+        let (half, big) = (get(80, 24), get(200, 60));
+        assert_eq!(half.stdout.as_ptr(), get(120, 40).stdout.as_ptr());
+        assert_eq!(big.stdout.as_ptr(), get(90, 50).stdout.as_ptr());
+        assert!(big.stdout.len() > half.stdout.len());
+        let small = get(40, 20);
+        assert_eq!((small.exit, small.stdout.is_empty()), (1, true));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use russh::server::Session;
 use super::output::{Mode, find};
 use super::{Conn, SessionError};
 use crate::commands::Command;
+use crate::terminal::Size;
 
 impl Conn {
     /// Sends what `cmd` prints (`pdf` on a PTY: the hint and exit 2), then finishes the channel
@@ -19,10 +20,11 @@ impl Conn {
         &mut self,
         id: ChannelId,
         cmd: &Command,
-        pty: bool,
+        pty: Option<Size>,
         session: &mut Session,
     ) -> Result<(), SessionError> {
-        let reply = self.shared.documents().reply(cmd, pty);
+        let reply = self.shared.documents().reply_in(cmd, pty);
+        let pty = pty.is_some();
         let (kind, exit) = (cmd.kind(), reply.exit);
         self.span
             .debug(|| tracing::debug!(kind = "exec", command = kind, pty, exit, "session started"));

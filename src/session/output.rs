@@ -118,7 +118,7 @@ impl Conn {
             crate::metrics::get().session("tui");
             return Ok(());
         }
-        self.start_exec(id, &cmd, pty.is_some(), session)
+        self.start_exec(id, &cmd, pty, session)
     }
 
     /// Sends exit-status, EOF and close once everything queued for the channel has gone out.
