@@ -7,6 +7,7 @@
 
 mod cards;
 mod extra;
+mod overview;
 mod prose;
 mod sections;
 mod studies;

@@ -12,6 +12,9 @@ use crate::resume::{ListGroup, Resume, Work};
 const GAP: usize = 4;
 
 pub fn about(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
+    if let Some(page) = super::overview::page(r, f) {
+        return page;
+    }
     let mut out = Vec::new();
     if f.tagline {
         out.push(para(&r.basics.tagline, f.measure, Role::Meta));
@@ -63,7 +66,7 @@ pub fn focus_list(g: &ListGroup, width: usize, f: &Frame) -> Vec<Row> {
 }
 
 /// The dates of a role as the visitor reads them ("Oct 2023 – Present").
-fn dates(w: &Work, f: &Frame) -> String {
+pub fn dates(w: &Work, f: &Frame) -> String {
     w.dates()
         .replacen(" - ", &format!(" {} ", f.glyphs().dash), 1)
 }
