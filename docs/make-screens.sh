@@ -37,6 +37,8 @@ display=:$((70 + RANDOM % 20))
 Xvfb "$display" -screen 0 1900x1250x24 >/dev/null 2>&1 &
 pids+=($!)
 export DISPLAY=$display
+# Until the X server answers.
+for _ in $(seq 20); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.5; done
 port=$((22000 + RANDOM % 2000))
 "$bin" --listen "127.0.0.1:$port" --host-key "$work/key" --resume resume.toml >"$work/log" 2>&1 &
 pids+=($!)
@@ -74,6 +76,8 @@ shot() {
 shot 45x30-experience-dark xterm-256color black 45x30 experience
 shot 80x24-case-studies-light xterm-256color white 80x24 case-studies
 shot 120x40-experience-mono xterm-256color black 120x40 experience "" "NO_COLOR=1"
+shot 200x60-about-dark xterm-256color black 200x60 about
+shot 120x40-about-light xterm-256color white 120x40 about
 shot 200x60-case-studies-dark xterm-256color black 200x60 case-studies
 shot 200x60-skills-light xterm-256color white 200x60 skills
 shot 45x30-help-16-dark xterm black 45x30 "" "?"

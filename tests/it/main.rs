@@ -43,3 +43,4 @@ mod terminal_protocol;
 mod unicode_resume;
 mod visitor_metrics;
 mod web;
+mod wide;

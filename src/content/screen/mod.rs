@@ -7,6 +7,7 @@
 
 mod cards;
 mod extra;
+mod overview;
 mod prose;
 mod sections;
 mod studies;
@@ -371,9 +372,24 @@ mod tests {
     }
 
     #[test]
-    fn case_study_figures_are_stat_cards_in_a_band_when_wide() {
+    fn case_study_figures_are_stat_cards_beside_the_text_or_in_a_band() {
         let r = resume();
-        let wide = compose(&r, SectionId::CaseStudies, &frame(155, true, true));
+        // Very wide: each case's card beside its challenge, its figure on a row of that text.
+        let widest = compose(&r, SectionId::CaseStudies, &frame(155, true, true));
+        let figures: Vec<&Row> = widest
+            .iter()
+            .filter(|row| row.runs().any(|(_, role)| role == Role::Figure))
+            .collect();
+        assert_eq!(figures.len(), r.projects.len());
+        for row in figures {
+            assert!(
+                row.runs()
+                    .next()
+                    .is_some_and(|(s, role)| role == Role::Text && s.trim().len() > 20),
+                "{row:?}"
+            );
+        }
+        let wide = compose(&r, SectionId::CaseStudies, &frame(90, true, true));
         // One band of three cards: three top-left corners on its first row.
         assert_eq!(wide[0].text.matches('╭').count(), 3, "{:?}", wide[0]);
         let figures: Vec<&Row> = wide

@@ -12,6 +12,9 @@ use crate::resume::{ListGroup, Resume, Work};
 const GAP: usize = 4;
 
 pub fn about(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
+    if let Some(page) = super::overview::page(r, f) {
+        return page;
+    }
     let mut out = Vec::new();
     if f.tagline {
         out.push(para(&r.basics.tagline, f.measure, Role::Meta));
@@ -63,7 +66,7 @@ pub fn focus_list(g: &ListGroup, width: usize, f: &Frame) -> Vec<Row> {
 }
 
 /// The dates of a role as the visitor reads them ("Oct 2023 – Present").
-fn dates(w: &Work, f: &Frame) -> String {
+pub fn dates(w: &Work, f: &Frame) -> String {
     w.dates()
         .replacen(" - ", &format!(" {} ", f.glyphs().dash), 1)
 }
@@ -159,7 +162,74 @@ pub fn experience(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
     vec![out]
 }
 
+/// The column of competency cards beside the skills on a wide screen (their text a short
+/// measure, as a sidebar's), and the narrowest the skills beside them may be.
+const SIDE_CARDS: usize = 46;
+const MIN_TAGS: usize = 76;
+
 pub fn skills(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
+    // A wide screen: the skills' tags, the competencies as a column of cards beside them.
+    let side_w = SIDE_CARDS;
+    let room = f.width >= MIN_TAGS + GAP + side_w;
+    if f.rail && room && !r.skills.is_empty() && !r.competencies.is_empty() {
+        let main_w = f.width - GAP - side_w;
+        let narrow = Frame {
+            width: main_w,
+            measure: main_w,
+            ..*f
+        };
+        let left: Vec<Row> = join_blocks(tag_groups(r, &narrow));
+        let mut right = para("Core Competencies", side_w, Role::Heading);
+        for (i, c) in r.competencies.iter().enumerate() {
+            if i > 0 {
+                right.push(Row::new());
+            }
+            let card = Card::new(|w| {
+                let mut rows = para(&c.name, w, Role::Subheading);
+                rows.extend(para(&c.description, w, Role::Text));
+                rows
+            });
+            right.extend(card.draw(side_w, None, f));
+        }
+        return vec![side_by_side(vec![left, right], &[main_w, side_w], GAP)];
+    }
+    let mut out = tag_groups(r, f);
+    if !r.competencies.is_empty() {
+        out.push(para("Core Competencies", f.width, Role::Heading));
+        let cards: Vec<Card> = r
+            .competencies
+            .iter()
+            .map(|c| {
+                Card::new(move |w| {
+                    let mut rows = para(&c.name, w, Role::Subheading);
+                    rows.extend(para(&c.description, w, Role::Text));
+                    rows
+                })
+            })
+            .collect();
+        out.extend(card_grid(&cards, f));
+    }
+    out
+}
+
+/// Blocks as one column of rows, a blank row between blocks (a heading kept with its block).
+fn join_blocks(blocks: Vec<Vec<Row>>) -> Vec<Row> {
+    let mut out = Vec::new();
+    let mut after_heading = false;
+    for b in blocks.into_iter().filter(|b| !b.is_empty()) {
+        if !out.is_empty() && !after_heading {
+            out.push(Row::new());
+        }
+        after_heading = b
+            .iter()
+            .all(|r| r.runs().all(|(_, role)| role == Role::Heading));
+        out.extend(b);
+    }
+    out
+}
+
+/// The technical skills: a heading, then each group's name in a gutter and its tags beside.
+fn tag_groups(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
     let mut out = Vec::new();
     if !r.skills.is_empty() {
         out.push(para("Technical Skills", f.width, Role::Heading));
@@ -193,21 +263,6 @@ pub fn skills(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
             groups.pop();
         }
         out.push(groups);
-    }
-    if !r.competencies.is_empty() {
-        out.push(para("Core Competencies", f.width, Role::Heading));
-        let cards: Vec<Card> = r
-            .competencies
-            .iter()
-            .map(|c| {
-                Card::new(move |w| {
-                    let mut rows = para(&c.name, w, Role::Subheading);
-                    rows.extend(para(&c.description, w, Role::Text));
-                    rows
-                })
-            })
-            .collect();
-        out.extend(card_grid(&cards, f));
     }
     out
 }

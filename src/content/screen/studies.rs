@@ -15,6 +15,9 @@ const MIN_CARD: usize = 26;
 const GAP: usize = 4;
 
 pub fn case_studies(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
+    if let Some(wide) = cards_beside(r, f) {
+        return wide;
+    }
     let mut out = Vec::new();
     let n = r.projects.len();
     // Wide screens: every figure in one band at the top, three side by side.
@@ -77,6 +80,58 @@ pub fn case_studies(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
         }
     }
     out
+}
+
+/// Running text beside a figure card keeps at least this measure.
+const MIN_TEXT: usize = 64;
+/// The narrowest figure card beside the text, and the widest.
+const SIDE_CARD: (usize, usize) = (30, 72);
+/// The measure of the text beside a figure card (a little under the section's, so that the
+/// card has room).
+const BESIDE_TEXT: usize = 84;
+
+/// A wide screen: each case study's challenge and solution at a readable measure, its figure
+/// card (figure, label, impact) beside them; `None` where there is no room for both.
+fn cards_beside(r: &Resume, f: &Frame) -> Option<Vec<Vec<Row>>> {
+    let text_w = f
+        .measure
+        .min(BESIDE_TEXT)
+        .min(f.width.saturating_sub(GAP + SIDE_CARD.0));
+    if !f.rail || text_w < MIN_TEXT {
+        return None;
+    }
+    let card_w = (f.width - GAP - text_w).min(SIDE_CARD.1);
+    let g = f.glyphs();
+    let mut out = Vec::new();
+    for (i, p) in r.projects.iter().enumerate() {
+        if i > 0 {
+            out.push(vec![Row::of(
+                Role::Border,
+                &g.horizontal.repeat(text_w + GAP + card_w),
+            )]);
+        }
+        out.push(para(&p.name, text_w, Role::Heading));
+        let mut text = Vec::new();
+        for (j, (label, body)) in [("CHALLENGE", &p.challenge), ("SOLUTION", &p.solution)]
+            .into_iter()
+            .enumerate()
+        {
+            if j > 0 {
+                text.push(Row::new());
+            }
+            text.push(Row::of(Role::Label, label));
+            text.extend(para(body, text_w, Role::Text));
+        }
+        let card = Card::new(|w| {
+            let mut rows = stat(p, w);
+            rows.push(Row::new());
+            rows.extend(para(&p.impact.detail, w, Role::Text));
+            rows
+        })
+        .draw(card_w, None, f);
+        out.push(side_by_side(vec![text, card], &[text_w, card_w], GAP));
+    }
+    Some(out)
 }
 
 /// The figure (bold, accent) and its label under it, wrapped to `w`.
