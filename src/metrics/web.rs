@@ -20,6 +20,8 @@ pub enum WebRoute {
     Image,
     /// The live terminal's page (its sessions are counted with SSH's, kind `web_tui`).
     Terminal,
+    /// The message form (`POST /message`).
+    Message,
     NotFound,
 }
 
@@ -34,6 +36,7 @@ impl WebRoute {
             WebRoute::Text => "text",
             WebRoute::Image => "og_image",
             WebRoute::Terminal => "terminal",
+            WebRoute::Message => "message",
             WebRoute::NotFound => "not_found",
         }
     }

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 /// No inline script or style anywhere; the JSON-LD block is data, not script, so `script-src
 /// 'self'` does not stop it. The og:image is served by the binary (`img-src 'self'`).
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; \
-     font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; \
+     font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
      frame-ancestors 'none'";
 
 /// The page and the files: always revalidated (cheap: a 304 when unchanged).

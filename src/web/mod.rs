@@ -10,7 +10,9 @@ mod client;
 pub mod conn;
 mod files;
 mod headers;
+mod message;
 mod og;
+mod origin;
 mod page;
 pub mod terminal;
 
@@ -20,7 +22,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, post};
 use bytes::Bytes;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate as _};
@@ -68,6 +70,7 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// The read buffer, which bounds a request's head (line and headers); hyper answers 431 past it.
     pub max_header_bytes: usize,
+    /// The longest request body (only the message form has one).
     pub max_body_bytes: usize,
     /// The live terminal's sockets.
     pub terminal: terminal::TermLimits,
@@ -84,7 +87,7 @@ impl Default for Limits {
             max_connection: Duration::from_secs(120),
             request_timeout: Duration::from_secs(15),
             max_header_bytes: 16 * 1024,
-            max_body_bytes: 4 * 1024,
+            max_body_bytes: message::MAX_FORM_BYTES,
             terminal: terminal::TermLimits::default(),
         }
     }
@@ -200,6 +203,7 @@ impl Web {
             origin,
             ssh,
             og_image: version.og_possible(),
+            messages: self.shared.messages.is_some(),
         }
     }
 
@@ -225,6 +229,7 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/resume.txt", get(files::text))
         .route("/og.png", get(og::get))
         .route("/assets/{name}", get(assets::get))
+        .route("/message", post(message::post))
         .route("/healthz", get(|| async { "ok" }))
         .route("/terminal", get(terminal::page))
         .route("/terminal/ws", get(terminal::ws))

@@ -24,6 +24,8 @@ pub struct Context {
     pub ssh: String,
     /// Whether `/og.png` is (or will be) there.
     pub og_image: bool,
+    /// Whether this server takes messages (the form is shown).
+    pub messages: bool,
 }
 
 /// `GET /`.
@@ -59,6 +61,9 @@ pub fn render(resume: &Resume, ctx: &Context) -> String {
     out.push_str("<main id=\"main\">\n");
     for id in SectionId::ALL {
         section(resume, id, &mut out);
+    }
+    if ctx.messages {
+        message_form(&ctx.ssh, &mut out);
     }
     out.push_str(
         "</main>\n<footer>\n<p>Served by resume-ssh. The same resume in a terminal: <code>",
@@ -104,6 +109,26 @@ fn top(resume: &Resume, ctx: &Context, out: &mut String) {
     out.push_str(
         "</ul>\n</nav>\n<p class=\"live\"><a href=\"/terminal\">Open the live terminal</a> \
          (the same full-screen resume as <code>ssh</code>, in the browser)</p>\n</header>\n",
+    );
+}
+
+/// The message form: a plain HTML form (no script), stored like `ssh HOST message`.
+fn message_form(ssh: &str, out: &mut String) {
+    let _ = write!(
+        out,
+        "<section id=\"message\" aria-labelledby=\"message-h\">\n\
+         <h2 id=\"message-h\">Leave a message</h2>\n\
+         <form method=\"post\" action=\"/message\" class=\"message\">\n\
+         <p><label for=\"m-from\">How to reach you</label>\n\
+         <input id=\"m-from\" name=\"from\" maxlength=\"{}\" autocomplete=\"email\"></p>\n\
+         <p><label for=\"m-body\">Message</label>\n\
+         <textarea id=\"m-body\" name=\"body\" rows=\"6\" maxlength=\"{}\" required></textarea></p>\n\
+         <p><button type=\"submit\">Send</button></p>\n</form>\n\
+         <p class=\"hint\">Or from a terminal: <code>echo 'Hello!' | {} message</code></p>\n\
+         </section>\n",
+        crate::messages::limits::MAX_FROM_CHARS,
+        crate::messages::limits::MAX_BODY_CHARS,
+        esc(ssh)
     );
 }
 

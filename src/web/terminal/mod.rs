@@ -4,7 +4,6 @@
 //! the Origin is not the page's own, and (503) past the caps on open sockets, in total and per
 //! address (IPv6 by /64).
 
-mod origin;
 mod socket;
 
 use std::collections::HashMap;
@@ -18,7 +17,7 @@ use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{Extensions, Response, StatusCode};
 use serde::Deserialize;
 
-use super::{ClientAddr, Web, assets, client, headers};
+use super::{ClientAddr, Web, assets, client, headers, origin};
 use crate::content::SectionId;
 use crate::locks::lock;
 use crate::metrics::WebRoute;

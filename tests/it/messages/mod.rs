@@ -10,6 +10,7 @@ mod durability;
 mod limits;
 mod safety;
 mod throughput;
+mod web_form;
 mod webhook;
 
 use std::net::SocketAddr;

@@ -3,7 +3,7 @@
 
 mod binary;
 mod hostile;
-mod http;
+pub mod http;
 mod page;
 mod routes;
 mod server;

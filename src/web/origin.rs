@@ -1,4 +1,4 @@
-//! The Origin check of the terminal's WebSocket: a browser says which page opened the socket, and
+//! The Origin check of the terminal's WebSocket and the message form: a browser says which page opened the socket (or sent the form), and
 //! only the server's own page may (another site's script could otherwise drive a visit with its
 //! visitors' browsers). The Origin's authority must be the request's Host.
 
