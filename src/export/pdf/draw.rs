@@ -12,7 +12,6 @@ use krilla::page::PageSettings;
 use krilla::paint::Fill;
 use krilla::surface::Surface;
 use krilla::tagging::{Artifact, ArtifactType, ContentTag, SpanTag};
-use krilla::text::TextDirection;
 
 use super::fonts::{self, Face3, Fonts};
 use super::layout::{Placed, Seg, Style};
@@ -136,13 +135,14 @@ fn text(surface: &mut Surface, fonts: &Fonts, tree: &mut Tree, seg: &Seg, x: f32
 
 fn draw_str(surface: &mut Surface, fonts: &Fonts, style: Style, s: &str, x: f32, baseline: f32) {
     fill(surface, style.color);
-    surface.draw_text(
+    let glyphs = fonts::shape(style.face, s);
+    surface.draw_glyphs(
         Point::from_xy(x, baseline),
+        &glyphs,
         fonts.get(style.face),
-        style.size,
         s,
+        style.size,
         false,
-        TextDirection::LeftToRight,
     );
 }
 
