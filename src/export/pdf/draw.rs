@@ -135,15 +135,20 @@ fn text(surface: &mut Surface, fonts: &Fonts, tree: &mut Tree, seg: &Seg, x: f32
 
 fn draw_str(surface: &mut Surface, fonts: &Fonts, style: Style, s: &str, x: f32, baseline: f32) {
     fill(surface, style.color);
-    let glyphs = fonts::shape(style.face, s);
-    surface.draw_glyphs(
-        Point::from_xy(x, baseline),
-        &glyphs,
-        fonts.get(style.face),
-        s,
-        style.size,
-        false,
-    );
+    let mut x = x;
+    for piece in fonts::shape(style.face, s) {
+        if let Some(font) = piece.key.krilla(fonts) {
+            surface.draw_glyphs(
+                Point::from_xy(x, baseline),
+                &piece.glyphs,
+                font,
+                &piece.text,
+                style.size,
+                false,
+            );
+        }
+        x += piece.width(style.size);
+    }
 }
 
 fn rule(surface: &mut Surface, x: f32, y: f32, w: f32) {
