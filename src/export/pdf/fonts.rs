@@ -273,4 +273,21 @@ mod tests {
         assert_eq!(g[0].text_range.start, 0);
         assert_eq!(g.last().map(|g| g.text_range.end), Some("office AV".len()));
     }
+
+    #[test]
+    fn right_to_left_runs_come_in_visual_order() {
+        // Whatever font sets the Hebrew (a system font, or Inter's .notdef), the Latin run comes
+        // first and the Hebrew run's glyphs run from its last character to its first.
+        let text = "abc אבג דהו";
+        let pieces = shape(Face3::Regular, text);
+        assert_eq!(pieces[0].text, "abc ");
+        let rtl: Vec<usize> = pieces[1..]
+            .iter()
+            .flat_map(|p| p.glyphs.iter().map(|g| g.text_range.start))
+            .collect();
+        assert!(rtl.len() >= 7, "{rtl:?}");
+        assert!(rtl.windows(2).all(|w| w[0] >= w[1]), "{rtl:?}");
+        let joined: String = pieces.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(joined.chars().count(), text.chars().count());
+    }
 }
