@@ -1,10 +1,12 @@
-//! The fonts behind Inter, picked per character: first the owner's (`RESUME_SSH_PDF_FONTS`, files
-//! or directories), then the system's (fontconfig's directories, through fontdb).
+//! The fonts behind Inter, picked per character: first the owner's (`--pdf-fonts` or
+//! `RESUME_SSH_PDF_FONTS`, files or directories), then the system's (fontconfig's directories,
+//! through fontdb).
 //!
 //! `RESUME_SSH_SYSTEM_FONT_DIRS`, when set, replaces the system's directories (an empty value: no
 //! system fonts), so tests can stand in for a machine without, say, a CJK font.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use harfrust::ShaperData;
@@ -46,17 +48,29 @@ struct Chain {
     by_char: Mutex<HashMap<char, Option<usize>>>,
 }
 
+static OWNER: OnceLock<Vec<PathBuf>> = OnceLock::new();
+
+/// The owner's fonts (the command line's `--pdf-fonts`), tried before the system's. Takes effect
+/// when called before the first character Inter lacks is looked up; without a call the
+/// environment variable is read.
+pub fn set_owner_fonts(paths: Vec<PathBuf>) {
+    let _ = OWNER.set(paths);
+}
+
 fn chain() -> &'static Chain {
     static CHAIN: OnceLock<Chain> = OnceLock::new();
     CHAIN.get_or_init(|| {
         let mut db = fontdb::Database::new();
-        if let Some(list) = std::env::var_os(OWNER_FONTS_ENV) {
-            for path in std::env::split_paths(&list).filter(|p| !p.as_os_str().is_empty()) {
-                if path.is_dir() {
-                    db.load_fonts_dir(&path);
-                } else if let Err(e) = db.load_font_file(&path) {
-                    tracing::warn!("{OWNER_FONTS_ENV}: cannot load {}: {e}", path.display());
-                }
+        let owner = OWNER.get().cloned().unwrap_or_else(|| {
+            std::env::var_os(OWNER_FONTS_ENV)
+                .map(|list| std::env::split_paths(&list).collect())
+                .unwrap_or_default()
+        });
+        for path in owner.iter().filter(|p| !p.as_os_str().is_empty()) {
+            if path.is_dir() {
+                db.load_fonts_dir(path);
+            } else if let Err(e) = db.load_font_file(path) {
+                tracing::warn!("PDF fonts: cannot load {}: {e}", path.display());
             }
         }
         let owner: Vec<fontdb::ID> = db.faces().map(|f| f.id).collect();

@@ -48,6 +48,8 @@ impl Paper {
     }
 }
 
+pub use fallback::set_owner_fonts;
+
 /// The PDF of `resume` on `paper`.
 pub fn render(resume: &Resume, paper: Paper) -> anyhow::Result<Vec<u8>> {
     if let Some((field, c)) = unsupported_chars(resume).first() {
@@ -198,13 +200,12 @@ pub fn font_errors(resume: &Resume, source: &str, file: &Path) -> Vec<String> {
             let (line, col) = locate(source, value, c);
             format!(
                 "{}:{line}:{col}: {field}: the character '{c}' (U+{:04X}) is in no font the PDF \
-                 export can use (Inter, {}, the system's); install the Debian package {} or name \
-                 a font that has it in {}",
+                 export can use (Inter, --pdf-fonts/{}, the system's); install the Debian package \
+                 {} or name a font that has it with --pdf-fonts",
                 file.display(),
                 c as u32,
                 fallback::OWNER_FONTS_ENV,
                 fallback::debian_package(c),
-                fallback::OWNER_FONTS_ENV
             )
         })
         .collect()
@@ -215,7 +216,9 @@ pub fn font_errors(resume: &Resume, source: &str, file: &Path) -> Vec<String> {
 fn locate(source: &str, value: &str, c: char) -> (usize, usize) {
     let prefix = value.split(c).next().unwrap_or("");
     let offset = if prefix.is_empty() {
-        None
+        // The character starts the value: find the value as written (a string of one script
+        // often starts with the same letter as another field's).
+        source.find(&format!("\"{value}")).map(|i| i + 1)
     } else {
         source
             .find(&format!("{prefix}{c}"))

@@ -2,7 +2,7 @@
 //! `check` and exports a PDF carrying its words (pdftotext, pdffonts, qpdf) when the system has
 //! fonts for them; with the system's fonts hidden (RESUME_SSH_SYSTEM_FONT_DIRS = an empty
 //! directory) `check` names the Debian package to install, and an owner's font
-//! (RESUME_SSH_PDF_FONTS) is used.
+//! (`--pdf-fonts` or RESUME_SSH_PDF_FONTS) is used.
 //!
 //! Needs fonts-noto-core and fonts-noto-cjk (and qpdf, poppler-utils) installed: without them these
 //! tests fail with how to install them, unless RESUME_SSH_SKIP_PDF_TOOLS=1 is set.
@@ -132,6 +132,12 @@ fn check_names_the_package_when_no_font_has_the_character() {
         "{err}"
     );
     assert!(err.contains("RESUME_SSH_PDF_FONTS"), "{err}");
+    // Each at its own line and column, though the summary and the contact message start with
+    // letters the tagline has before them.
+    let summary = format!("{FIXTURE}:8:12: basics.summary: the character 'م' (U+0645)");
+    let message = format!("{FIXTURE}:16:12: contact.message: the character 'ت' (U+062A)");
+    assert!(err.contains(&summary), "{err}");
+    assert!(err.contains(&message), "{err}");
     let export = run(
         &["export", "pdf", "--resume", FIXTURE],
         Some(empty.path()),
@@ -154,6 +160,15 @@ fn an_owner_font_is_used_before_the_system_has_any() {
     );
     let err = String::from_utf8_lossy(&out.stderr);
     // The Japanese is covered by the owner's font now; Arabic and Hebrew still are not.
+    assert!(!err.contains("U+5C71"), "{err}");
+    assert!(err.contains("basics.summary"), "{err}");
+    // The same through the command line's flag.
+    let out = run(
+        &["check", "--pdf-fonts", &ja, FIXTURE],
+        Some(empty.path()),
+        None,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("U+5C71"), "{err}");
     assert!(err.contains("basics.summary"), "{err}");
 }
