@@ -19,6 +19,15 @@ pub struct Cli {
     pub command: Option<Cmd>,
     #[command(flatten)]
     pub serve: ServeArgs,
+    /// Fonts for the PDF's characters that Inter lacks, tried before the system's: font files or
+    /// directories, `:`-separated in the environment variable.
+    #[arg(
+        long,
+        global = true,
+        env = "RESUME_SSH_PDF_FONTS",
+        value_delimiter = ':'
+    )]
+    pub pdf_fonts: Vec<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

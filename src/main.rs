@@ -30,6 +30,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    pdf::set_owner_fonts(cli.pdf_fonts.clone());
     match cli.command {
         None => serve(cli.serve),
         Some(Cmd::Serve(args)) => serve(*args),

@@ -30,6 +30,7 @@ mod markdown_export;
 mod messages;
 mod ops;
 mod pdf_export;
+mod pdf_fonts;
 mod properties;
 mod qr_code;
 mod real_clients;

@@ -1,6 +1,6 @@
 //! The PDF export checked with real tools (qpdf, poppler's pdftotext/pdffonts/pdfinfo), through the
 //! binary (`resume-ssh export pdf`) and through the real server (`ssh HOST pdf`), and `check`
-//! refusing a character the PDF font lacks.
+//! refusing a character no PDF font has.
 //!
 //! The tools are required: without them these tests fail with how to install them
 //! (`apt-get install qpdf poppler-utils`), unless RESUME_SSH_SKIP_PDF_TOOLS=1 is set.
@@ -266,6 +266,8 @@ async fn pdf_on_a_pty_is_refused_with_a_hint() {
 fn check_fails_on_a_character_the_font_lacks() {
     let _gate = common::shared_blocking();
     let dir = tempfile::tempdir().unwrap();
+    // No system fonts: only Inter (a machine with Noto CJK would set '平').
+    let no_fonts = tempfile::tempdir().unwrap();
     for (bad, ch) in [
         ("Backend 平台 Engineer", '平'),
         ("Backend Platform Engineer 🦀", '🦀'),
@@ -277,7 +279,13 @@ fn check_fails_on_a_character_the_font_lacks() {
         );
         let file = dir.path().join("resume.toml");
         std::fs::write(&file, &text).unwrap();
-        let out = Command::new(BIN).arg("check").arg(&file).output().unwrap();
+        let out = Command::new(BIN)
+            .arg("check")
+            .arg(&file)
+            .env("RESUME_SSH_SYSTEM_FONT_DIRS", no_fonts.path())
+            .env_remove("RESUME_SSH_PDF_FONTS")
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(1));
         let err = String::from_utf8_lossy(&out.stderr);
         let line = text.lines().position(|l| l.contains(ch)).unwrap() + 1;

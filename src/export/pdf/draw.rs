@@ -12,7 +12,6 @@ use krilla::page::PageSettings;
 use krilla::paint::Fill;
 use krilla::surface::Surface;
 use krilla::tagging::{Artifact, ArtifactType, ContentTag, SpanTag};
-use krilla::text::TextDirection;
 
 use super::fonts::{self, Face3, Fonts};
 use super::layout::{Placed, Seg, Style};
@@ -136,14 +135,20 @@ fn text(surface: &mut Surface, fonts: &Fonts, tree: &mut Tree, seg: &Seg, x: f32
 
 fn draw_str(surface: &mut Surface, fonts: &Fonts, style: Style, s: &str, x: f32, baseline: f32) {
     fill(surface, style.color);
-    surface.draw_text(
-        Point::from_xy(x, baseline),
-        fonts.get(style.face),
-        style.size,
-        s,
-        false,
-        TextDirection::LeftToRight,
-    );
+    let mut x = x;
+    for piece in fonts::shape(style.face, s) {
+        if let Some(font) = piece.key.krilla(fonts) {
+            surface.draw_glyphs(
+                Point::from_xy(x, baseline),
+                &piece.glyphs,
+                font,
+                &piece.text,
+                style.size,
+                false,
+            );
+        }
+        x += piece.width(style.size);
+    }
 }
 
 fn rule(surface: &mut Surface, x: f32, y: f32, w: f32) {

@@ -8,6 +8,7 @@
 
 mod draw;
 mod extra_texts;
+mod fallback;
 mod flow;
 pub mod fonts;
 mod layout;
@@ -47,12 +48,15 @@ impl Paper {
     }
 }
 
+pub use fallback::set_owner_fonts;
+
 /// The PDF of `resume` on `paper`.
 pub fn render(resume: &Resume, paper: Paper) -> anyhow::Result<Vec<u8>> {
     if let Some((field, c)) = unsupported_chars(resume).first() {
         anyhow::bail!(
-            "{field}: the character '{c}' (U+{:04X}) is not in the PDF font; `resume-ssh check` \
-             lists every such character with its line and column",
+            "{field}: the character '{c}' (U+{:04X}) is in no font the PDF export can use; \
+             `resume-ssh check` lists every such character with its line, column and a font \
+             package that has it",
             *c as u32
         );
     }
@@ -195,10 +199,13 @@ pub fn font_errors(resume: &Resume, source: &str, file: &Path) -> Vec<String> {
             let value = values.get(&field).copied().unwrap_or("");
             let (line, col) = locate(source, value, c);
             format!(
-                "{}:{line}:{col}: {field}: the character '{c}' (U+{:04X}) is not in the PDF font \
-                 (Inter); the PDF export cannot set it",
+                "{}:{line}:{col}: {field}: the character '{c}' (U+{:04X}) is in no font the PDF \
+                 export can use (Inter, --pdf-fonts/{}, the system's); install the Debian package \
+                 {} or name a font that has it with --pdf-fonts",
                 file.display(),
-                c as u32
+                c as u32,
+                fallback::OWNER_FONTS_ENV,
+                fallback::debian_package(c),
             )
         })
         .collect()
@@ -209,7 +216,9 @@ pub fn font_errors(resume: &Resume, source: &str, file: &Path) -> Vec<String> {
 fn locate(source: &str, value: &str, c: char) -> (usize, usize) {
     let prefix = value.split(c).next().unwrap_or("");
     let offset = if prefix.is_empty() {
-        None
+        // The character starts the value: find the value as written (a string of one script
+        // often starts with the same letter as another field's).
+        source.find(&format!("\"{value}")).map(|i| i + 1)
     } else {
         source
             .find(&format!("{prefix}{c}"))
@@ -248,32 +257,34 @@ mod tests {
             assert!(pdf.len() < 400_000, "{} bytes", pdf.len());
         }
         let mut bad = r.clone();
-        bad.basics.label = "Backend 🦀".try_into().unwrap();
+        // A private-use character of plane 16: no font on any machine sets it.
+        bad.basics.label = "Backend \u{10FFFD}".try_into().unwrap();
         let e = render(&bad, Paper::A4).unwrap_err().to_string();
         assert!(
-            e.starts_with("basics.label: the character '🦀' (U+1F980)"),
+            e.starts_with("basics.label: the character '\u{10FFFD}' (U+10FFFD)"),
             "{e}"
         );
     }
 
     #[test]
-    fn locates_a_character_the_font_lacks() {
+    fn locates_a_character_no_font_has() {
+        // A private-use character of plane 16: no font on any machine sets it.
         let src = include_str!("../../../resume.toml").replacen(
             "label = \"Backend Platform Engineer\"",
-            "label = \"Backend 平台 Engineer\"",
+            "label = \"Backend \u{10FFFD}台 Engineer\"",
             1,
         );
         let r = Resume::parse(&src, Path::new("resume.toml")).unwrap();
         let bad = unsupported_chars(&r);
-        assert_eq!(bad, vec![("basics.label".to_owned(), '平')]);
+        assert_eq!(bad, vec![("basics.label".to_owned(), '\u{10FFFD}')]);
         let errs = font_errors(&r, &src, Path::new("resume.toml"));
-        let line = src.lines().position(|l| l.contains('平')).unwrap() + 1;
+        let line = src.lines().position(|l| l.contains('\u{10FFFD}')).unwrap() + 1;
         assert_eq!(errs.len(), 1);
         assert!(
             errs[0].starts_with(&format!("resume.toml:{line}:18: basics.label: ")),
             "{}",
             errs[0]
         );
-        assert!(errs[0].contains("U+5E73"), "{}", errs[0]);
+        assert!(errs[0].contains("U+10FFFD"), "{}", errs[0]);
     }
 }
