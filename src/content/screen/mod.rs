@@ -218,19 +218,10 @@ pub fn compose(resume: &Resume, id: SectionId, frame: &Frame) -> Vec<Row> {
         SectionId::Contact => sections::contact(resume, &f),
     };
     blocks.extend(extra::blocks(resume, id, &f));
-    let mut out = Vec::new();
-    let mut after_heading = false;
-    for b in blocks.into_iter().filter(|b| !b.is_empty()) {
-        // A heading stays with what it heads; other blocks are one blank row apart.
-        if !out.is_empty() && !after_heading {
-            out.push(Row::new());
-        }
-        after_heading = b
-            .iter()
-            .all(|r| r.runs().all(|(_, role)| role == Role::Heading));
-        out.extend(b.into_iter().map(Row::trimmed));
-    }
-    out
+    sections::join_blocks(blocks)
+        .into_iter()
+        .map(Row::trimmed)
+        .collect()
 }
 
 #[cfg(test)]

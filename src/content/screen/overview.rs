@@ -3,11 +3,9 @@
 //! achievements beside the text, the way to get in touch, and the career in one line per role.
 //! Everything comes from resume.toml; nothing is added.
 
-use unicode_width::UnicodeWidthStr;
-
 use super::cards::{Card, grid, side_by_side};
 use super::prose::{bullet, para};
-use super::sections::dates;
+use super::sections::{date_width, dates};
 use super::{Frame, Role, Row};
 use crate::resume::Resume;
 
@@ -85,17 +83,7 @@ pub fn page(r: &Resume, f: &Frame) -> Option<Vec<Vec<Row>>> {
     }
     // The career: each role's dates and duration in one column, the role and the company beside.
     if r.work.len() > 1 {
-        let date_w = r
-            .work
-            .iter()
-            .map(|w| {
-                dates(w, f)
-                    .width()
-                    .max(w.duration.as_deref().map_or(0, str::width))
-            })
-            .max()
-            .unwrap_or(0)
-            + 2;
+        let date_w = date_width(r, f) + 2;
         let mut career = para("Career", f.width, Role::Subheading);
         for w in &r.work {
             let mut when = vec![Row::of(Role::Meta, &dates(w, f))];

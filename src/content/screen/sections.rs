@@ -71,13 +71,10 @@ pub fn dates(w: &Work, f: &Frame) -> String {
         .replacen(" - ", &format!(" {} ", f.glyphs().dash), 1)
 }
 
-/// Experience as a timeline: a node and a rule down the left, each role's dates and duration in
-/// a gutter where there is room (on a line under the company otherwise), the achievements under
-/// it.
-pub fn experience(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
-    let g = f.glyphs();
-    let date_w = r
-        .work
+/// The widest role's dates or duration: the width of the date column of the timeline and the
+/// overview's career list.
+pub(super) fn date_width(r: &Resume, f: &Frame) -> usize {
+    r.work
         .iter()
         .map(|w| {
             dates(w, f)
@@ -85,7 +82,15 @@ pub fn experience(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
                 .max(w.duration.as_deref().map_or(0, str::width))
         })
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
+
+/// Experience as a timeline: a node and a rule down the left, each role's dates and duration in
+/// a gutter where there is room (on a line under the company otherwise), the achievements under
+/// it.
+pub fn experience(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
+    let g = f.glyphs();
+    let date_w = date_width(r, f);
     // The gutter only where the text beside it keeps a comfortable width.
     let gutter_w = (f.width >= date_w + 2 + 60).then_some(date_w + 2);
     let rail_w = g.rule.width() + 1;
@@ -213,7 +218,7 @@ pub fn skills(r: &Resume, f: &Frame) -> Vec<Vec<Row>> {
 }
 
 /// Blocks as one column of rows, a blank row between blocks (a heading kept with its block).
-fn join_blocks(blocks: Vec<Vec<Row>>) -> Vec<Row> {
+pub(super) fn join_blocks(blocks: Vec<Vec<Row>>) -> Vec<Row> {
     let mut out = Vec::new();
     let mut after_heading = false;
     for b in blocks.into_iter().filter(|b| !b.is_empty()) {
