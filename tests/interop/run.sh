@@ -223,7 +223,7 @@ check_pdf_pty() {
         </dev/null >"$work/pty-pdf.out" 2>"$work/pty-pdf.err" || rc=$?
     ((rc == 2)) || { echo "exit status $rc, expected 2"; return 1; }
     ! grep -q '%PDF' "$work/pty-pdf.out" || { echo "PDF bytes sent to the terminal"; return 1; }
-    grep -qF 'ssh HOST pdf > ' "$work/pty-pdf.err" "$work/pty-pdf.out" || { echo "no hint"; return 1; }
+    grep -qF 'ssh <this host> pdf > resume.pdf' "$work/pty-pdf.err" "$work/pty-pdf.out" || { echo "no hint"; return 1; }
 }
 
 check_section() {
