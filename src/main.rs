@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 mod cli;
+mod start_messages;
 
 use anyhow::Context as _;
 use clap::Parser as _;
@@ -235,7 +236,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let resume = Resume::load(&settings.resume_path)?;
     let (key, origin) = hostkey::load_or_create(&settings.host_key_path)?;
-    let messages = start_messages(&args)?;
+    let messages = start_messages::start(&args)?;
     let fingerprint = hostkey::fingerprint(&key);
     resume_ssh::allocator::tune();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -340,47 +341,6 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Opens the message store in `--data-dir` and starts its writer and, with `--notify-url`, its
-/// delivery thread; `None` with `--no-messages`.
-fn start_messages(args: &ServeArgs) -> anyhow::Result<Option<Arc<resume_ssh::messages::Service>>> {
-    use resume_ssh::messages::{Limits, Service, delivery, notify, writer};
-    if args.no_messages {
-        return Ok(None);
-    }
-    let targets: Vec<String> = args
-        .notify_urls
-        .iter()
-        .filter(|u| !u.is_empty())
-        .cloned()
-        .collect();
-    for t in &targets {
-        notify::Target::parse(t).map_err(anyhow::Error::msg)?;
-    }
-    let (wake, woken) = delivery::wake_channel();
-    let opts = writer::Options {
-        limits: Limits {
-            per_address_per_hour: args.messages_per_address,
-            global_per_hour: args.messages_per_hour,
-            max_messages: args.max_messages,
-            max_bytes: args.max_message_bytes,
-        },
-        targets,
-    };
-    let service = Service::start(&args.data_dir, opts, Some(wake)).with_context(
-        || "cannot open the message store (--data-dir; or --no-messages to take none)",
-    )?;
-    // Also started without --notify-url: rows left by an earlier run with one are still sent.
-    delivery::spawn(
-        delivery::Options {
-            path: service.path().to_owned(),
-            base_backoff: std::time::Duration::from_millis(args.notify_backoff_ms.max(1)),
-        },
-        woken,
-    )?;
-    tracing::info!(data_dir = %args.data_dir.display(), "messages are kept in {}", service.path().display());
-    Ok(Some(Arc::new(service)))
 }
 
 /// Resolves on SIGINT or SIGTERM.

@@ -6,6 +6,7 @@
 //! at most [`Frame::width`] display columns wide.
 
 mod cards;
+mod dates;
 mod extra;
 mod overview;
 mod prose;

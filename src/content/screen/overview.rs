@@ -4,8 +4,8 @@
 //! Everything comes from resume.toml; nothing is added.
 
 use super::cards::{Card, grid, side_by_side};
+use super::dates::{date_width, dates};
 use super::prose::{bullet, para};
-use super::sections::{date_width, dates};
 use super::{Frame, Role, Row};
 use crate::resume::Resume;
 

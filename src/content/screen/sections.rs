@@ -4,9 +4,10 @@
 use unicode_width::UnicodeWidthStr;
 
 use super::cards::{Card, grid, side_by_side};
+use super::dates::{date_width, dates};
 use super::prose::{bullet, gutter, labelled, para, tags};
 use super::{Frame, Role, Row};
-use crate::resume::{ListGroup, Resume, Work};
+use crate::resume::{ListGroup, Resume};
 
 /// Columns between two side-by-side columns of text.
 const GAP: usize = 4;
@@ -63,26 +64,6 @@ pub fn focus_list(g: &ListGroup, width: usize, f: &Frame) -> Vec<Row> {
         rows.extend(bullet(item, width, f));
     }
     rows
-}
-
-/// The dates of a role as the visitor reads them ("Oct 2023 – Present").
-pub fn dates(w: &Work, f: &Frame) -> String {
-    w.dates()
-        .replacen(" - ", &format!(" {} ", f.glyphs().dash), 1)
-}
-
-/// The widest role's dates or duration: the width of the date column of the timeline and the
-/// overview's career list.
-pub(super) fn date_width(r: &Resume, f: &Frame) -> usize {
-    r.work
-        .iter()
-        .map(|w| {
-            dates(w, f)
-                .width()
-                .max(w.duration.as_deref().map_or(0, str::width))
-        })
-        .max()
-        .unwrap_or(0)
 }
 
 /// Experience as a timeline: a node and a rule down the left, each role's dates and duration in
